@@ -13,6 +13,8 @@ pub mod clock;
 pub mod context;
 pub mod designations;
 pub mod error;
+pub mod eval_executor;
+pub mod eval_runs;
 pub mod keys;
 pub mod models;
 pub mod reports;

@@ -608,3 +608,275 @@ pub struct CommitmentCheckView {
     /// Whether SHA-256(salt ‖ canonical standard) equals the commitment.
     pub matches: bool,
 }
+
+/// Start an evaluation run on an assigned submission.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StartEvalRunParams {
+    /// The suite: a name (letters, digits, `.`, `_`, `-`) the workers resolve,
+    /// e.g. `cyber-core`.
+    pub suite: String,
+    /// Epochs per sample (1–100), overriding every task's own.
+    #[serde(default)]
+    pub epochs: Option<u32>,
+    /// Only the first N samples of each task (1–1,000,000).
+    #[serde(default)]
+    pub limit: Option<u64>,
+    /// Samples in flight at once, and connections to the lab's endpoint (1–256).
+    #[serde(default)]
+    pub max_connections: Option<u32>,
+}
+
+/// How far a run has got.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct EvalProgressView {
+    /// Sample-epochs in the run.
+    pub total: u64,
+    /// Finished so far.
+    pub done: u64,
+    /// Of those, ended in an error.
+    pub errors: u64,
+    /// Of those, scored 1.
+    pub correct: u64,
+    /// Tokens used so far.
+    pub tokens: u64,
+    /// Provider retries so far.
+    pub retries: u64,
+    /// Seconds the current attempt has been running.
+    pub elapsed_seconds: f64,
+}
+
+/// One metric of a run's capability profile, with its 95% interval.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct EvalMetricView {
+    /// Profile name, `SUITE/GROUP.METRIC` (e.g. `cyber-core/cryptography.accuracy`).
+    pub name: String,
+    /// The group: `overall`, a category, or `task/ID`.
+    pub group: String,
+    /// The statistic (`accuracy`, `mean`, …).
+    pub metric: String,
+    /// Point estimate.
+    pub value: f64,
+    /// Standard error.
+    pub stderr: Option<f64>,
+    /// Lower bound of the 95% interval.
+    pub ci95_lower: Option<f64>,
+    /// Upper bound of the 95% interval.
+    pub ci95_upper: Option<f64>,
+    /// Samples behind it.
+    pub n: u64,
+}
+
+/// An evaluation run (a job) on a submission.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct EvalRunView {
+    /// Id.
+    #[schema(value_type = String)]
+    pub id: EvalRunId,
+    /// The submission evaluated.
+    #[schema(value_type = String)]
+    pub submission_id: SubmissionId,
+    /// The model.
+    #[schema(value_type = String)]
+    pub model_id: ModelId,
+    /// Model name.
+    pub model_name: String,
+    /// Model version.
+    pub model_version: String,
+    /// The submission's lab.
+    #[schema(value_type = String)]
+    pub lab_org_id: OrgId,
+    /// The agency that started it.
+    #[schema(value_type = String)]
+    pub agency_org_id: OrgId,
+    /// Slug of the agency that started it.
+    pub agency: String,
+    /// The reviewer who started it.
+    pub started_by: String,
+    /// Suite.
+    pub suite: String,
+    /// Epochs override.
+    pub epochs: Option<u32>,
+    /// Samples per task.
+    pub limit: Option<u64>,
+    /// Samples in flight at once.
+    pub max_connections: u32,
+    /// `queued`, `running`, `succeeded`, `failed` or `cancelled` (a run of a
+    /// review that closed reads as cancelled).
+    #[schema(value_type = String, example = "running")]
+    pub status: bulwark_store::EvalRunStatus,
+    /// Times a worker took it (a crashed worker's run is taken again).
+    pub attempts: u32,
+    /// Attempts allowed.
+    pub max_attempts: u32,
+    /// Live progress (the last heartbeat), once a worker took it.
+    pub progress: Option<EvalProgressView>,
+    /// Last heartbeat of its worker.
+    pub heartbeat_at: Option<DateTime<Utc>>,
+    /// Results: every metric of the capability profile, once succeeded.
+    pub metrics: Vec<EvalMetricView>,
+    /// The capability profile stored from it.
+    #[schema(value_type = Option<String>)]
+    pub profile_id: Option<ProfileId>,
+    /// Why it failed or was cancelled.
+    pub error: Option<String>,
+    /// When started.
+    pub created_at: DateTime<Utc>,
+    /// When a worker first took it.
+    pub started_at: Option<DateTime<Utc>>,
+    /// When it ended.
+    pub finished_at: Option<DateTime<Utc>>,
+}
+
+/// One finished sample (sample id, epoch) of a run.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct EvalSampleView {
+    /// Sample id.
+    pub sample_id: String,
+    /// Epoch.
+    pub epoch: u32,
+    /// Task.
+    pub task_id: String,
+    /// Score, absent when the sample failed.
+    pub score: Option<f64>,
+    /// The extracted answer.
+    pub answer: Option<String>,
+    /// Why it failed.
+    pub error: Option<String>,
+    /// Prompt tokens.
+    pub prompt_tokens: u64,
+    /// Completion tokens.
+    pub completion_tokens: u64,
+    /// Started.
+    pub started_at: DateTime<Utc>,
+    /// Finished.
+    pub finished_at: DateTime<Utc>,
+}
+
+/// A tool call the model asked for.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct TranscriptToolCallView {
+    /// Call id.
+    pub id: String,
+    /// Tool.
+    pub name: String,
+    /// Arguments (JSON text).
+    pub arguments: String,
+}
+
+/// One message of a transcript.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct TranscriptMessageView {
+    /// `system`, `user`, `assistant` or `tool`.
+    pub role: String,
+    /// Text.
+    pub content: Option<String>,
+    /// Tool calls (assistant).
+    pub tool_calls: Vec<TranscriptToolCallView>,
+    /// The call a tool message answers.
+    pub tool_call_id: Option<String>,
+}
+
+/// One event of a transcript: a model call, a tool call and its output, a
+/// submission, a score, a limit, an error or the sandbox set-up.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct TranscriptEventView {
+    /// `model`, `tool`, `submission`, `score`, `limit`, `error` or `setup`.
+    pub kind: String,
+    /// Milliseconds since the sample started.
+    pub at_ms: u64,
+    /// Duration, when it has one.
+    pub duration_ms: Option<u64>,
+    /// Tool, scorer or limit name.
+    pub name: Option<String>,
+    /// Tool arguments (JSON text).
+    pub arguments: Option<String>,
+    /// Exit code of a tool or set-up command.
+    pub exit_code: Option<i32>,
+    /// Score value.
+    pub score: Option<f64>,
+    /// Output, answer, explanation or message.
+    pub text: String,
+}
+
+/// A sample's transcript.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct EvalTranscriptView {
+    /// The run.
+    #[schema(value_type = String)]
+    pub run_id: EvalRunId,
+    /// The sample.
+    pub sample: EvalSampleView,
+    /// The conversation as the model saw it.
+    pub messages: Vec<TranscriptMessageView>,
+    /// What happened, in order.
+    pub events: Vec<TranscriptEventView>,
+}
+
+/// A run in a comparison.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct EvalComparisonColumn {
+    /// The run.
+    #[schema(value_type = String)]
+    pub run_id: EvalRunId,
+    /// Model name.
+    pub model_name: String,
+    /// Model version.
+    pub model_version: String,
+    /// Suite.
+    pub suite: String,
+    /// When it ended.
+    pub finished_at: Option<DateTime<Utc>>,
+}
+
+/// One metric across the compared runs (`None` where a run lacks it).
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct EvalComparisonRow {
+    /// Profile name.
+    pub name: String,
+    /// Group.
+    pub group: String,
+    /// Statistic.
+    pub metric: String,
+    /// One cell per column, in column order.
+    pub cells: Vec<Option<EvalMetricView>>,
+}
+
+/// Capability profiles of several runs, metric by metric, side by side.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct EvalComparisonView {
+    /// The runs, in the order asked.
+    pub columns: Vec<EvalComparisonColumn>,
+    /// Every metric of any of them, by name.
+    pub rows: Vec<EvalComparisonRow>,
+}
+
+/// What the designation engine proposed from an evaluation run's profile
+/// (designators only: the rules' statuses reveal the thresholds).
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct EvalProposalView {
+    /// The run.
+    #[schema(value_type = String)]
+    pub run_id: EvalRunId,
+    /// The model.
+    #[schema(value_type = String)]
+    pub model_id: ModelId,
+    /// Model name.
+    pub model_name: String,
+    /// Model version.
+    pub model_version: String,
+    /// The lab's slug.
+    pub lab: String,
+    /// The stored profile (give it to the proposal form or the label form).
+    #[schema(value_type = String)]
+    pub profile_id: ProfileId,
+    /// The standard version applied, when one was effective.
+    #[schema(value_type = Option<String>)]
+    pub standard_version_id: Option<StandardVersionId>,
+    /// The engine's outcome (`covered`, `not_covered`, `insufficient_evidence`), when a standard was effective.
+    pub outcome: Option<String>,
+    /// The engine's sentence for people.
+    pub summary: Option<String>,
+    /// When the run ended.
+    pub finished_at: Option<DateTime<Utc>>,
+}

@@ -479,3 +479,5 @@ async fn labels_reach_labs_that_never_registered_the_model() -> Result<()> {
     }
     Ok(())
 }
+
+mod eval_runs;

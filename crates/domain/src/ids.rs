@@ -57,3 +57,5 @@ typed_id!(/// An API token.
     TokenId);
 typed_id!(/// An envelope-encrypted secret.
     SecretId);
+typed_id!(/// An evaluation run (a job) on a submission.
+    EvalRunId);

@@ -68,6 +68,14 @@ pub enum Action {
     ReadDesignationSecrets,
     /// Contest a label on one's own model.
     FileContest,
+    /// Start an evaluation run (a job) on an assigned submission.
+    StartEvalRun,
+    /// Read evaluation runs: status, progress and summary results.
+    ReadEvalRun,
+    /// Read an evaluation run's sample transcripts (model messages, tool calls).
+    ReadEvalTranscript,
+    /// Cancel an evaluation run one's agency started.
+    CancelEvalRun,
 }
 
 impl Action {
@@ -99,6 +107,10 @@ impl Action {
         Action::ReadDesignation,
         Action::ReadDesignationSecrets,
         Action::FileContest,
+        Action::StartEvalRun,
+        Action::ReadEvalRun,
+        Action::ReadEvalTranscript,
+        Action::CancelEvalRun,
     ];
 
     /// True for actions that change something (refused to read-only tokens).
@@ -116,6 +128,8 @@ impl Action {
                 | Action::ReadDesignationSecrets
                 | Action::ProposeDesignation
                 | Action::DecryptCredential
+                | Action::ReadEvalRun
+                | Action::ReadEvalTranscript
         )
     }
 }
@@ -142,7 +156,7 @@ pub enum Resource<'a> {
         /// Its stored state.
         state: SubmissionState,
     },
-    /// A finding or report written by `agency` on a submission.
+    /// A finding, report or evaluation run written by `agency` on a submission.
     AgencyWork {
         /// The lab that submitted.
         lab: OrgId,
@@ -298,6 +312,14 @@ pub fn allows(role: Role, action: Action, rel: Relation) -> bool {
                 && matches!(rel, R::Global | R::Own | R::Other)
         }
         A::FileContest => lab && rel == R::Own,
+        // Evaluation runs are agency work: the agency that started one reads it
+        // whole; the lab reads the summary results of runs on its own
+        // submission (like findings and reports), never the transcripts, which
+        // hold the confidential task prompts.
+        A::StartEvalRun => role == Reviewer && rel == R::Assigned,
+        A::ReadEvalRun => (lab && rel == R::Own) || (agency && rel == R::AgencyAuthor),
+        A::ReadEvalTranscript => agency && rel == R::AgencyAuthor,
+        A::CancelEvalRun => role == Reviewer && rel == R::AgencyAuthor,
     }
 }
 
@@ -328,6 +350,17 @@ pub enum Scope {
 
 /// Scope of model and submission listings.
 pub fn submission_scope(actor: &Actor) -> Scope {
+    match actor.role {
+        Role::LabAdmin | Role::LabMember => Scope::OwnOrg(actor.org_id),
+        Role::Reviewer | Role::AgencyAdmin => Scope::AssignedTo(actor.org_id),
+        _ => Scope::Nothing,
+    }
+}
+
+/// Scope of evaluation-run listings: a lab sees the runs on its own
+/// submissions; an agency the runs it started on submissions still assigned to
+/// it and not withdrawn.
+pub fn eval_run_scope(actor: &Actor) -> Scope {
     match actor.role {
         Role::LabAdmin | Role::LabMember => Scope::OwnOrg(actor.org_id),
         Role::Reviewer | Role::AgencyAdmin => Scope::AssignedTo(actor.org_id),
@@ -487,6 +520,54 @@ mod tests {
                 "{role}"
             );
         }
+    }
+
+    #[test]
+    fn eval_runs_are_agency_work_and_transcripts_stay_with_the_agency() {
+        let (lab, agency, other_agency) = (OrgId::random(), OrgId::random(), OrgId::random());
+        let agencies = [agency, other_agency];
+        let sub = Resource::Submission {
+            lab,
+            agencies: &agencies,
+            state: SubmissionState::InReview,
+        };
+        let run = |state| Resource::AgencyWork {
+            lab,
+            agency,
+            agencies: &agencies,
+            state,
+        };
+        let reviewer = actor(Role::Reviewer, agency);
+        let admin = actor(Role::AgencyAdmin, agency);
+        let other = actor(Role::Reviewer, other_agency);
+        let labber = actor(Role::LabMember, lab);
+        assert_eq!(authorize(&reviewer, Action::StartEvalRun, &sub), Ok(()));
+        assert!(authorize(&admin, Action::StartEvalRun, &sub).is_err());
+        assert!(authorize(&labber, Action::StartEvalRun, &sub).is_err());
+        let open = run(SubmissionState::InReview);
+        for a in [
+            Action::ReadEvalRun,
+            Action::ReadEvalTranscript,
+            Action::CancelEvalRun,
+        ] {
+            assert_eq!(authorize(&reviewer, a, &open), Ok(()), "{a}");
+            assert!(authorize(&other, a, &open).is_err(), "{a}");
+        }
+        assert_eq!(authorize(&admin, Action::ReadEvalTranscript, &open), Ok(()));
+        assert_eq!(authorize(&labber, Action::ReadEvalRun, &open), Ok(()));
+        assert!(authorize(&labber, Action::ReadEvalTranscript, &open).is_err());
+        let gone = run(SubmissionState::Withdrawn);
+        assert!(authorize(&reviewer, Action::ReadEvalRun, &gone).is_err());
+        let mut ro = reviewer.clone();
+        ro.read_only = true;
+        assert_eq!(authorize(&ro, Action::ReadEvalRun, &open), Ok(()));
+        assert!(authorize(&ro, Action::CancelEvalRun, &open).is_err());
+        assert_eq!(eval_run_scope(&labber), Scope::OwnOrg(lab));
+        assert_eq!(eval_run_scope(&reviewer), Scope::AssignedTo(agency));
+        assert_eq!(
+            eval_run_scope(&actor(Role::Designator, OrgId::random())),
+            Scope::Nothing
+        );
     }
 
     #[test]

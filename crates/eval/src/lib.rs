@@ -4,9 +4,16 @@
 //! capability profiles.
 #![forbid(unsafe_code)]
 
+pub mod export;
 pub mod provider;
 pub mod runlog;
+pub mod runner;
 pub mod sandbox;
 pub mod scorer;
+pub mod session;
+pub mod solver;
 pub mod stats;
+pub mod suite;
 pub mod task;
+pub mod transcript;
+pub mod verify;

@@ -22,6 +22,8 @@ use utoipa::{Modify, OpenApi};
         api::designations::secrets, api::designations::commitment_check, api::designations::rescind, api::designations::file_contest,
         api::designations::open_contests, api::designations::answer_contest,
         api::audit::events, api::audit::checkpoint, api::audit::verify, api::audit::proof,
+        api::eval_runs::start, api::eval_runs::list_of_submission, api::eval_runs::list, api::eval_runs::show, api::eval_runs::cancel,
+        api::eval_runs::samples, api::eval_runs::transcript, api::eval_runs::compare, api::eval_runs::proposals,
     ),
     modifiers(&BearerAuth),
     tags(

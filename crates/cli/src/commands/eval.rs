@@ -16,6 +16,15 @@ pub struct EvalArgs {
 
 #[derive(Debug, clap::Subcommand)]
 enum EvalCommand {
+    /// Run every task's reference solution on every sample, in the sandbox
+    /// the model would get, and score it; exits non-zero if any sample fails.
+    VerifySolutions(super::eval_verify::VerifyArgs),
+    /// Run a suite or a task against an OpenAI-compatible endpoint.
+    ///
+    /// Records go to LOG_DIR/RUN_ID as samples finish; running again with
+    /// the same --run-id resumes unfinished samples. --json prints the run
+    /// summary (counts, metrics, throughput, capability profile).
+    Run(Box<super::eval_run::RunArgs>),
     /// Convert tasks from another format into Bulwark task directories.
     ///
     /// FORMAT is one of: inspect (Inspect sample JSON/JSONL), inspect-cyber
@@ -52,11 +61,30 @@ enum EvalCommand {
         #[arg(long, default_value = "answer")]
         behaviour: String,
     },
+    /// List the runs of a log directory (id, model, tasks, status, progress,
+    /// accuracy, start).
+    List(super::eval_logs::ListArgs),
+    /// Show a run (header, counts, metrics by category with 95% intervals),
+    /// or one sample with --sample (answer, score, error, transcript).
+    Show(super::eval_logs::ShowArgs),
+    /// Export a run in another tool's format (`--format inspect`: an Inspect
+    /// evaluation log that `inspect view` opens).
+    Export(super::eval_logs::ExportArgs),
+    /// Start an evaluation run on a submission under review, on a server
+    /// (reviewers of an assigned agency); the server's workers execute it.
+    Start(super::eval_review::StartArgs),
+    /// List the evaluation runs on a submission (server).
+    Jobs(super::eval_review::JobsArgs),
+    /// Show one evaluation run: status, live progress, results with 95%
+    /// intervals (server); --wait follows it until it ends.
+    Job(super::eval_review::JobArgs),
 }
 
 /// Runs an eval command.
 pub async fn run(args: EvalArgs) -> Result<()> {
     match args.command {
+        EvalCommand::VerifySolutions(a) => super::eval_verify::run(a).await,
+        EvalCommand::Run(run) => super::eval_run::run(*run).await,
         EvalCommand::Import {
             format,
             path,
@@ -106,6 +134,12 @@ pub async fn run(args: EvalArgs) -> Result<()> {
             }
             Ok(())
         }
+        EvalCommand::List(a) => super::eval_logs::list(a),
+        EvalCommand::Show(a) => super::eval_logs::show(a),
+        EvalCommand::Export(a) => super::eval_logs::export(a),
+        EvalCommand::Start(a) => super::eval_review::start(a).await,
+        EvalCommand::Jobs(a) => super::eval_review::jobs(a).await,
+        EvalCommand::Job(a) => super::eval_review::job(a).await,
         EvalCommand::MockServer {
             addr,
             latency_ms,

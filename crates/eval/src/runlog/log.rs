@@ -14,11 +14,12 @@ use super::error::RunLogError;
 use super::files::{read_json, write_json_atomic, HEADER_FILE, SAMPLES_FILE, SUMMARY_FILE};
 use super::header::RunHeader;
 use super::reader::RecordReader;
-use super::record::SampleRecord;
+use super::record::{key_digest, SampleRecord};
 
 /// The resume key of a record, parsed without the rest of it.
 #[derive(Deserialize)]
 struct RecordKey {
+    task_id: String,
     sample_id: String,
     epoch: u32,
 }
@@ -26,14 +27,14 @@ struct RecordKey {
 /// An open run log, ready for appends.
 ///
 /// Holds the header, an append handle on the samples file and the set of
-/// completed (sample id, epoch) keys — never the records themselves.
+/// completed (task id, sample id, epoch) keys — never the records themselves.
 #[derive(Debug)]
 pub struct RunLog {
     dir: PathBuf,
     samples_path: PathBuf,
     header: RunHeader,
     file: File,
-    completed: HashSet<(String, u32)>,
+    completed: HashSet<u128>,
     record_count: u64,
     samples_bytes: u64,
 }
@@ -81,7 +82,7 @@ impl RunLog {
         let mut reader = RecordReader::open(&samples_path)?;
         while let Some(key) = reader.next_as::<RecordKey>() {
             let key = key?;
-            completed.insert((key.sample_id, key.epoch));
+            completed.insert(key_digest(&key.task_id, &key.sample_id, key.epoch));
             record_count += 1;
         }
         let complete_len = reader.complete_len();
@@ -119,7 +120,7 @@ impl RunLog {
         }
         let mut batch_keys = HashSet::with_capacity(records.len());
         for record in records {
-            let key = record.key();
+            let key = record.key_digest();
             if self.completed.contains(&key) || !batch_keys.insert(key) {
                 return Err(RunLogError::Duplicate {
                     path: self.samples_path.clone(),
@@ -147,13 +148,21 @@ impl RunLog {
     /// Compresses `records` as JSON lines into one gzip member.
     fn encode(&self, records: &[SampleRecord]) -> Result<Vec<u8>, RunLogError> {
         let path = &self.samples_path;
-        let mut encoder = GzEncoder::new(Vec::new(), Compression::default());
+        // JSON first, then one write into the compressor: flate2 prepares
+        // (zeroes) its whole output buffer on every write, and serde_json
+        // writes field by field.
+        let mut json = Vec::with_capacity(1024 * records.len());
         for record in records {
-            serde_json::to_writer(&mut encoder, record).map_err(|e| RunLogError::json(path, e))?;
-            encoder
-                .write_all(b"\n")
-                .map_err(|e| RunLogError::io(path, e))?;
+            serde_json::to_writer(&mut json, record).map_err(|e| RunLogError::json(path, e))?;
+            json.push(b'\n');
         }
+        let mut encoder = GzEncoder::new(
+            Vec::with_capacity(json.len() / 4 + 64),
+            Compression::default(),
+        );
+        encoder
+            .write_all(&json)
+            .map_err(|e| RunLogError::io(path, e))?;
         encoder.finish().map_err(|e| RunLogError::io(path, e))
     }
 
@@ -164,15 +173,21 @@ impl RunLog {
             .map_err(|e| RunLogError::io(&self.samples_path, e))
     }
 
-    /// The (sample id, epoch) keys already recorded: the samples a resumed
-    /// run skips.
-    pub fn completed(&self) -> &HashSet<(String, u32)> {
+    /// The digests ([`key_digest`]) of the recorded keys.
+    pub fn completed_digests(&self) -> &HashSet<u128> {
         &self.completed
     }
 
-    /// Whether (sample id, epoch) is already recorded.
-    pub fn is_completed(&self, sample_id: &str, epoch: u32) -> bool {
-        self.completed.contains(&(sample_id.to_owned(), epoch))
+    /// How many (task id, sample id, epoch) keys are recorded.
+    pub fn completed_count(&self) -> usize {
+        self.completed.len()
+    }
+
+    /// Whether (task id, sample id, epoch) is already recorded: the samples
+    /// a resumed run skips. Sample ids are unique within a task only.
+    pub fn is_completed(&self, task_id: &str, sample_id: &str, epoch: u32) -> bool {
+        self.completed
+            .contains(&key_digest(task_id, sample_id, epoch))
     }
 
     /// Streams the records in the order they were appended, from a fresh

@@ -32,4 +32,4 @@ pub use files::{HEADER_FILE, SAMPLES_FILE, SUMMARY_FILE};
 pub use header::{ElicitationSettings, RunHeader, TaskRef, FORMAT_VERSION};
 pub use log::RunLog;
 pub use reader::RecordReader;
-pub use record::{SampleRecord, TokenUsage};
+pub use record::{key_digest, SampleRecord, TokenUsage};

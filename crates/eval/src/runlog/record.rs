@@ -39,8 +39,48 @@ pub struct SampleRecord {
 }
 
 impl SampleRecord {
-    /// The resume key: (sample id, epoch).
-    pub fn key(&self) -> (String, u32) {
-        (self.sample_id.clone(), self.epoch)
+    /// A record of a sample that failed before it could be attempted.
+    pub fn failed(task_id: &str, sample_id: &str, epoch: u32, error: String) -> Self {
+        let now = Utc::now();
+        SampleRecord {
+            sample_id: sample_id.to_owned(),
+            epoch,
+            task_id: task_id.to_owned(),
+            score: None,
+            answer: None,
+            error: Some(error),
+            transcript: Value::Null,
+            tokens: TokenUsage::default(),
+            started_at: now,
+            finished_at: now,
+        }
     }
+
+    /// The resume key: (task id, sample id, epoch).
+    pub fn key(&self) -> (String, String, u32) {
+        (self.task_id.clone(), self.sample_id.clone(), self.epoch)
+    }
+
+    /// The resume key's digest (see [`key_digest`]).
+    pub fn key_digest(&self) -> u128 {
+        key_digest(&self.task_id, &self.sample_id, self.epoch)
+    }
+}
+
+/// A 128-bit digest of a resume key (the first half of SHA-256 over the
+/// length-prefixed fields). Run logs keep digests, not the strings, so the
+/// memory for the resume set is 16 bytes a record at any run size; a false
+/// match needs a SHA-256 collision in 128 bits.
+pub fn key_digest(task_id: &str, sample_id: &str, epoch: u32) -> u128 {
+    use sha2::{Digest, Sha256};
+    let mut hasher = Sha256::new();
+    for field in [task_id.as_bytes(), sample_id.as_bytes()] {
+        hasher.update((field.len() as u64).to_le_bytes());
+        hasher.update(field);
+    }
+    hasher.update(epoch.to_le_bytes());
+    let digest = hasher.finalize();
+    let mut half = [0u8; 16];
+    half.copy_from_slice(&digest[..16]);
+    u128::from_le_bytes(half)
 }

@@ -10,8 +10,9 @@ use std::collections::BTreeMap;
 pub const OVERALL: &str = "overall";
 
 /// One scored sample: its category, its score in [0, 1], and its cluster
-/// (usually the task id), if any.
-pub type CategoryRecord = (String, f64, Option<String>);
+/// (usually the task id), if any. Owned strings by default; the summaries
+/// take any string type, so callers with many records can lend `&str`s.
+pub type CategoryRecord<S = String> = (S, f64, Option<S>);
 
 /// A cluster label: a named cluster, or a sample without one, which is a
 /// cluster of its own.
@@ -23,8 +24,8 @@ enum Label<'a> {
 
 /// Summaries by category plus an [`OVERALL`] entry, with t intervals for
 /// non-binary scores. See [`by_category_with`].
-pub fn by_category(
-    records: &[CategoryRecord],
+pub fn by_category<S: AsRef<str>>(
+    records: &[CategoryRecord<S>],
 ) -> Result<BTreeMap<String, MetricSummary>, StatsError> {
     by_category_with(records, MeanInterval::T)
 }
@@ -38,8 +39,8 @@ pub fn by_category(
 /// record names a cluster, every group is summarized with clusters, a record
 /// without one being a cluster by itself. Errors on no records, a score that
 /// is not a finite number in [0, 1], or a category named [`OVERALL`].
-pub fn by_category_with(
-    records: &[CategoryRecord],
+pub fn by_category_with<S: AsRef<str>>(
+    records: &[CategoryRecord<S>],
     mean_interval: MeanInterval,
 ) -> Result<BTreeMap<String, MetricSummary>, StatsError> {
     if records.is_empty() {
@@ -52,9 +53,10 @@ pub fn by_category_with(
     let clustered = records.iter().any(|(_, _, cluster)| cluster.is_some());
     let mut groups: BTreeMap<&str, (Vec<f64>, Vec<Label<'_>>)> = BTreeMap::new();
     for (index, (category, score, cluster)) in records.iter().enumerate() {
+        let category = category.as_ref();
         if category == OVERALL {
             return Err(StatsError::ReservedCategory {
-                name: category.clone(),
+                name: category.to_owned(),
             });
         }
         if !(score.is_finite() && (0.0..=1.0).contains(score)) {
@@ -65,7 +67,7 @@ pub fn by_category_with(
             });
         }
         let label = match cluster {
-            Some(name) => Label::Named(name),
+            Some(name) => Label::Named(name.as_ref()),
             None => Label::Alone(index),
         };
         let (scores, labels) = groups.entry(category).or_default();
@@ -82,7 +84,7 @@ pub fn by_category_with(
         .iter()
         .enumerate()
         .map(|(index, (_, _, cluster))| match cluster {
-            Some(name) => Label::Named(name),
+            Some(name) => Label::Named(name.as_ref()),
             None => Label::Alone(index),
         })
         .collect();
@@ -97,8 +99,10 @@ fn summarize_group(
     clustered: bool,
     mean_interval: MeanInterval,
 ) -> Result<MetricSummary, StatsError> {
+    // One cluster says nothing about variation between clusters: such a
+    // group (a category with one task) is summarized as plain samples.
     let assignment = if clustered {
-        Some(ClusterAssignment::from_labels(labels, scores.len())?)
+        Some(ClusterAssignment::from_labels(labels, scores.len())?).filter(|a| a.count >= 2)
     } else {
         None
     };
@@ -157,14 +161,18 @@ mod tests {
             record("re", 0.0, Some("re-2")),
             record("re", 0.0, None),
             record("pwn", 0.0, Some("pwn-1")),
+            record("pwn", 1.0, Some("pwn-1")),
         ];
         let summaries = by_category(&records)?;
         assert_eq!(summaries["re"].method, SummaryMethod::ClusteredWilson);
         assert_eq!(summaries["re"].clusters, Some(3));
         assert_eq!(summaries[OVERALL].clusters, Some(4));
-        // One cluster: no standard error, Wilson over one effective sample.
-        assert_eq!(summaries["pwn"].stderr, None);
-        assert_eq!(summaries["pwn"].clusters, Some(1));
+        // One cluster says nothing between clusters: plain Wilson over the
+        // samples, as if unclustered.
+        let plain = &by_category(&[record("pwn", 0.0, None), record("pwn", 1.0, None)])?["pwn"];
+        assert_eq!(summaries["pwn"].method, SummaryMethod::Wilson);
+        assert_eq!(summaries["pwn"].clusters, None);
+        assert_eq!(&summaries["pwn"], plain);
         Ok(())
     }
 
@@ -184,7 +192,7 @@ mod tests {
     #[test]
     fn rejects_bad_records() {
         assert!(matches!(
-            by_category(&[]),
+            by_category::<String>(&[]),
             Err(StatsError::TooFewSamples { .. })
         ));
         assert_eq!(

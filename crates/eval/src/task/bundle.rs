@@ -115,6 +115,18 @@ impl Task {
         }
     }
 
+    /// The inline contents a staged (imported, not yet written) task holds
+    /// for `source`; `None` for loaded tasks and for files to copy.
+    pub fn inline_bytes(&self, source: &RelPath) -> Option<&[u8]> {
+        match &self.files {
+            TaskFiles::Staged(assets) => match assets.get(source) {
+                Some(Asset::Bytes(bytes)) => Some(bytes),
+                _ => None,
+            },
+            TaskFiles::Dir { .. } => None,
+        }
+    }
+
     /// False when an importer could not bring every referenced file along
     /// (see [`super::ImportRecord::missing_files`]).
     pub fn is_complete(&self) -> bool {
@@ -191,21 +203,24 @@ impl Iterator for Samples<'_> {
 /// Sample ids seen so far, with the line each was first seen on.
 #[derive(Debug, Default)]
 pub(crate) struct IdRegistry {
-    seen: HashMap<String, u64>,
+    /// Id digest → first line: 24 bytes a sample, whatever the id's length,
+    /// so loading a dataset of any size takes little memory.
+    seen: HashMap<u128, u64>,
 }
 
 impl IdRegistry {
     /// Records a sample's id; a repeat is an error naming the first line.
     pub(crate) fn insert(&mut self, sample: &Sample, at: &Location) -> Result<(), TaskError> {
         let line = at.line.unwrap_or(0);
-        if let Some(first) = self.seen.get(sample.id.as_str()) {
+        let digest = crate::runlog::key_digest("", sample.id.as_str(), 0);
+        if let Some(first) = self.seen.get(&digest) {
             return Err(TaskError::invalid(
                 at.clone(),
                 "id",
                 format!("`{}` is already used on line {first}", sample.id),
             ));
         }
-        self.seen.insert(sample.id.as_str().to_string(), line);
+        self.seen.insert(digest, line);
         Ok(())
     }
 }

@@ -33,6 +33,18 @@ pub struct SandboxSpec {
     /// before the solver starts (compile a target, start a service).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub setup: Option<String>,
+    /// A long-running service (a web target, say) the agent's commands
+    /// talk to. Every command runs in a fresh sandbox over the same work
+    /// directory, so the service is started in the background before each
+    /// command (and the reference solution and execution checks) and ends
+    /// with it. Needs `network = "private"` when it listens on a port.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub service: Option<String>,
+    /// A command that succeeds once `service` is ready (`curl -s
+    /// localhost:8080`, say); polled every 50 ms for up to 10 s before the
+    /// command runs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub service_ready: Option<String>,
     /// Network access; `none` unless the task declares `private`.
     #[serde(default)]
     pub network: Network,

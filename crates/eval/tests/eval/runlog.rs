@@ -42,18 +42,22 @@ fn header() -> Result<RunHeader> {
     })
 }
 
+/// The task of record `i`: sample ids are unique within a task only.
+fn task_of(i: u32) -> &'static str {
+    if matches!((i / 2) % 3, 0) {
+        "crypto-1"
+    } else {
+        "web-1"
+    }
+}
+
 fn record(i: u32) -> Result<SampleRecord> {
     // Every fifth sample failed.
     let failed = matches!(i % 5, 0);
     Ok(SampleRecord {
         sample_id: format!("s{}", i / 2),
         epoch: i % 2,
-        task_id: if matches!(i % 3, 0) {
-            "crypto-1"
-        } else {
-            "web-1"
-        }
-        .into(),
+        task_id: task_of(i).into(),
         score: (!failed).then(|| f64::from(i % 7) / 7.0),
         answer: (!failed).then(|| format!("answer {i}")),
         error: failed.then(|| "provider returned 503".to_owned()),
@@ -88,10 +92,11 @@ fn thousand_records_round_trip_through_reopen() -> Result<()> {
     let log = RunLog::open(&dir)?;
     assert_eq!(log.header(), &header()?);
     assert_eq!(log.record_count(), 1_000);
-    assert_eq!(log.completed().len(), 1_000);
-    assert!(log.completed().contains(&("s0".to_owned(), 0)));
-    assert!(log.is_completed("s499", 1));
-    assert!(!log.is_completed("s500", 0));
+    assert_eq!(log.completed_count(), 1_000);
+    assert!(log.is_completed("crypto-1", "s0", 0));
+    assert!(log.is_completed(task_of(999), "s499", 1));
+    assert!(!log.is_completed(task_of(1000), "s500", 0));
+    assert!(!log.is_completed("web-1", "s0", 0));
     let mut n = 0u32;
     for (i, got) in log.records()?.enumerate() {
         let i = u32::try_from(i)?;
@@ -157,8 +162,8 @@ fn truncated_last_member_is_dropped_and_appends_continue() -> Result<()> {
 
     let mut log = RunLog::open(tmp.path())?;
     assert_eq!(log.record_count(), 20);
-    assert_eq!(log.completed().len(), 20);
-    assert!(!log.is_completed("s10", 0));
+    assert_eq!(log.completed_count(), 20);
+    assert!(!log.is_completed(task_of(20), "s10", 0));
     assert_eq!(std::fs::metadata(&samples)?.len(), before_last);
     let sidecar = tmp
         .path()

@@ -2,5 +2,6 @@
 mod accounts;
 mod audit;
 mod designations;
+mod eval_runs;
 mod review;
 mod schema;

@@ -2,6 +2,7 @@
 pub(crate) mod accounts;
 pub(crate) mod audit;
 pub(crate) mod designations;
+pub(crate) mod eval_runs;
 pub(crate) mod models;
 pub(crate) mod standards;
 pub(crate) mod submissions;
@@ -128,6 +129,20 @@ pub fn routes() -> Router<AppState> {
             get(submissions::list_reports).post(submissions::issue_report),
         )
         .route("/reports/{id}", get(submissions::get_report))
+        .route(
+            "/submissions/{id}/eval-runs",
+            get(eval_runs::list_of_submission).post(eval_runs::start),
+        )
+        .route("/eval-runs", get(eval_runs::list))
+        .route("/eval-runs/compare", get(eval_runs::compare))
+        .route("/eval-runs/{id}", get(eval_runs::show))
+        .route("/eval-runs/{id}/cancel", post(eval_runs::cancel))
+        .route("/eval-runs/{id}/samples", get(eval_runs::samples))
+        .route(
+            "/eval-runs/{id}/samples/{task_id}/{sample_id}/{epoch}",
+            get(eval_runs::transcript),
+        )
+        .route("/eval-proposals", get(eval_runs::proposals))
         .route("/standards", get(standards::list).post(standards::draft))
         .route("/standards/{id}", get(standards::show))
         .route("/standards/{id}/sign", post(standards::sign))

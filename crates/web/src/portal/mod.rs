@@ -12,6 +12,7 @@ mod admin;
 mod auth;
 mod designation;
 pub mod error;
+mod eval;
 mod forms;
 mod home;
 pub mod layout;
@@ -137,6 +138,16 @@ pub fn routes() -> Router<AppState> {
         .route("/submissions/{id}/findings", post(review::record_finding))
         .route("/submissions/{id}/reports", post(review::issue_report))
         .route("/reports/{id}/download", get(review::download_report))
+        .route("/submissions/{id}/eval", get(eval::runs).post(eval::start))
+        .route("/eval/runs/{id}", get(eval::show))
+        .route("/eval/runs/{id}/cancel", post(eval::cancel))
+        .route("/eval/runs/{id}/samples", get(eval::samples))
+        .route(
+            "/eval/runs/{id}/samples/{task_id}/{sample_id}/{epoch}",
+            get(eval::transcript),
+        )
+        .route("/eval/compare", get(eval::compare))
+        .route("/designations/evaluations", get(eval::proposals))
         .route(
             "/designations",
             get(designation::list).post(designation::label),

@@ -2,6 +2,7 @@
 //! (`api`), the portal over plain HTTP (`portal_html`) and in headless
 //! Chromium (`portal_chromium`).
 mod api;
+mod eval_runs;
 mod portal_chromium;
 mod portal_html;
 mod support;

@@ -305,6 +305,8 @@ impl Converter<'_> {
                 files: sandbox_files,
                 setup: eval.setup.clone().filter(|s| !s.trim().is_empty()),
                 network: Default::default(),
+                service: None,
+                service_ready: None,
                 workdir: self
                     .staging
                     .used_foreign_workdir
