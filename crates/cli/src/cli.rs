@@ -35,11 +35,14 @@ pub enum Command {
     /// (SQLite or PostgreSQL). `serve`, `worker` and the other local commands
     /// also migrate on start; this is for deployments that migrate first.
     Migrate(migrate::MigrateArgs),
-    /// Run only the background jobs (review expiry, audit checkpoints), no HTTP.
+    /// Run only the background jobs (evaluation runs, review expiry, audit
+    /// checkpoints), no HTTP.
     ///
-    /// Expires reviews whose window ended (every 30 s) and signs audit
-    /// checkpoints (every 60 s). Several workers may share one PostgreSQL
-    /// database. Stops on Ctrl-C or SIGTERM.
+    /// Claims queued evaluation runs and executes them (a lease renewed by
+    /// heartbeats; a crashed worker's run is taken over), expires reviews
+    /// whose window ended (every 30 s) and signs audit checkpoints (every
+    /// 60 s). Several workers may share one PostgreSQL database and its data
+    /// directory. Stops on Ctrl-C or SIGTERM.
     Worker(worker::WorkerArgs),
     /// Administer the installation on the database directly (bootstrap).
     Admin(admin::AdminArgs),
