@@ -9,6 +9,7 @@ use std::time::Duration;
 use anyhow::{bail, Context, Result};
 use bulwark_crypto::SecretString;
 use bulwark_domain::designation::ProfileSubject;
+use bulwark_eval::export::DEFAULT_LOG_DIR;
 use bulwark_eval::provider::{CacheConfig, OpenAiConfig, OpenAiProvider, Provider};
 use bulwark_eval::runner::{self, Progress, ProgressSnapshot, RunOptions, RunSummary};
 use bulwark_eval::sandbox::{SandboxConfig, SandboxMode, UNSANDBOXED_FLAG};
@@ -16,9 +17,6 @@ use bulwark_eval::solver::GenerateConfig;
 use bulwark_eval::suite;
 use bulwark_eval::task::Task;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-
-/// The log directory when `--log-dir` is not given.
-pub const DEFAULT_LOG_DIR: &str = "bulwark-runs";
 
 /// Options of `bulwark eval run`.
 #[derive(Debug, clap::Args)]

@@ -23,18 +23,7 @@ use bulwark_eval::sandbox::{
 async fn sandbox(config: SandboxConfig) -> Result<Option<Sandbox>> {
     match Sandbox::new(config).await {
         Ok(sandbox) => Ok(Some(sandbox)),
-        Err(
-            error @ (SandboxError::BwrapMissing { .. }
-            | SandboxError::BwrapUnusable { .. }
-            | SandboxError::PrlimitMissing { .. }),
-        ) => {
-            if std::env::var("BULWARK_REQUIRE_SANDBOX").as_deref() == Ok("1") {
-                bail!("BULWARK_REQUIRE_SANDBOX=1, but bubblewrap is not usable here: {error}");
-            }
-            eprintln!("skipping sandbox test: bubblewrap is not usable here ({error})");
-            Ok(None)
-        }
-        Err(error) => Err(error).context("creating the sandbox"),
+        Err(error) => crate::skip_without_bwrap(error, "sandbox test").map(|()| None),
     }
 }
 

@@ -5,9 +5,9 @@
 
 use std::time::Duration;
 
-use anyhow::{bail, Context, Result};
+use anyhow::{bail, Result};
 use bulwark_eval::provider::{ChatResponse, ProviderError, ScriptedProvider};
-use bulwark_eval::sandbox::{Sandbox, SandboxConfig, SandboxError};
+use bulwark_eval::sandbox::{Sandbox, SandboxConfig};
 use bulwark_eval::scorer::{score_execution, score_model_graded, score_text, Score, ScorerError};
 use bulwark_eval::task::{Sample, SampleId, ScorerSpec, Target};
 
@@ -217,18 +217,7 @@ fn execution_and_model_graded_need_context() -> Result<()> {
 async fn sandbox() -> Result<Option<Sandbox>> {
     match Sandbox::new(SandboxConfig::default()).await {
         Ok(sandbox) => Ok(Some(sandbox)),
-        Err(
-            error @ (SandboxError::BwrapMissing { .. }
-            | SandboxError::BwrapUnusable { .. }
-            | SandboxError::PrlimitMissing { .. }),
-        ) => {
-            if std::env::var("BULWARK_REQUIRE_SANDBOX").as_deref() == Ok("1") {
-                bail!("BULWARK_REQUIRE_SANDBOX=1, but bubblewrap is not usable here: {error}");
-            }
-            eprintln!("skipping scorer sandbox test: bubblewrap is not usable here ({error})");
-            Ok(None)
-        }
-        Err(error) => Err(error).context("creating the sandbox"),
+        Err(error) => crate::skip_without_bwrap(error, "scorer sandbox test").map(|()| None),
     }
 }
 

@@ -17,7 +17,7 @@ use bulwark_eval::provider::{
     ChatRequest, ChatResponse, Message, OpenAiConfig, OpenAiProvider, Provider, ProviderError,
     ProviderFuture, Role, ScriptedProvider, ToolCall, Usage,
 };
-use bulwark_eval::sandbox::{SandboxConfig, SandboxError};
+use bulwark_eval::sandbox::SandboxConfig;
 use bulwark_eval::scorer::Score;
 use bulwark_eval::session::{SampleSandbox, SessionError};
 use bulwark_eval::solver::{
@@ -105,16 +105,8 @@ impl Provider for Hanging {
 async fn sandbox(task: &Task, sample: &Sample) -> Result<Option<SampleSandbox>> {
     match SampleSandbox::prepare(task, sample, &SandboxConfig::default()).await {
         Ok((sandbox, _report)) => Ok(Some(sandbox)),
-        Err(SessionError::Sandbox(
-            error @ (SandboxError::BwrapMissing { .. }
-            | SandboxError::BwrapUnusable { .. }
-            | SandboxError::PrlimitMissing { .. }),
-        )) => {
-            if std::env::var("BULWARK_REQUIRE_SANDBOX").as_deref() == Ok("1") {
-                bail!("BULWARK_REQUIRE_SANDBOX=1, but bubblewrap is not usable here: {error}");
-            }
-            eprintln!("skipping solver test: bubblewrap is not usable here ({error})");
-            Ok(None)
+        Err(SessionError::Sandbox(error)) => {
+            crate::skip_without_bwrap(error, "solver test").map(|()| None)
         }
         Err(error) => Err(error).context("preparing the sample's sandbox"),
     }
