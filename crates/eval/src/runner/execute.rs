@@ -23,7 +23,7 @@ use super::options::RunOptions;
 use super::progress::{Progress, ProgressSnapshot};
 use super::sample::{run_sample, SampleJob, Shared};
 use super::summary::RunSummary;
-use super::tally::summarise;
+use super::tally::Tally;
 use super::writer::LogWriter;
 
 /// Records appended in one gzip member at most.
@@ -72,7 +72,6 @@ pub async fn run(
     let is_done = |task: &str, sample: &str, epoch: u32| {
         !done_before.is_empty() && done_before.contains(&key_digest(task, sample, epoch))
     };
-    let mut writer = LogWriter::start(log);
     let total: u64 = tasks
         .iter()
         .map(|t| {
@@ -82,6 +81,12 @@ pub async fn run(
             n as u64 * u64::from(epochs_of(t, &options))
         })
         .sum();
+
+    let mut tally = Tally::new(&tasks, &options, total, resumed);
+    if resumed > 0 {
+        tally.add_log(&log)?;
+    }
+    let mut writer = LogWriter::start(log);
 
     let shared = Arc::new(Shared {
         tasks,
@@ -132,7 +137,7 @@ pub async fn run(
                 while pending.in_flight.len() >= slots {
                     pending.collect().await;
                     if pending.flush_due() {
-                        pending.flush(&mut writer, &counters).await?;
+                        pending.flush(&mut writer, &counters, &mut tally).await?;
                         report(&counters);
                     }
                 }
@@ -152,21 +157,19 @@ pub async fn run(
     while !pending.in_flight.is_empty() {
         pending.collect().await;
         if pending.flush_due() {
-            pending.flush(&mut writer, &counters).await?;
+            pending.flush(&mut writer, &counters, &mut tally).await?;
             report(&counters);
         }
     }
-    pending.flush(&mut writer, &counters).await?;
+    pending.flush(&mut writer, &counters, &mut tally).await?;
     let log = writer.finish().await?;
     report(&counters);
 
-    let summary = summarise(
+    let summary = tally.summarise(
         &log,
         &shared.tasks,
         &options,
         shared.provider.as_ref(),
-        total,
-        resumed,
         clock,
     )?;
     let value = serde_json::to_value(&summary)
@@ -339,13 +342,19 @@ impl Pending {
             || self.oldest.is_some_and(|t| t.elapsed() >= FLUSH_INTERVAL)
     }
 
-    /// Hands the waiting records to the log writer and counts them.
-    async fn flush(&mut self, writer: &mut LogWriter, counters: &Counters) -> Result<(), RunError> {
+    /// Hands the waiting records to the log writer, counts and tallies them.
+    async fn flush(
+        &mut self,
+        writer: &mut LogWriter,
+        counters: &Counters,
+        tally: &mut Tally,
+    ) -> Result<(), RunError> {
         if self.batch.is_empty() {
             return Ok(());
         }
         for record in &self.batch {
             counters.count(record);
+            tally.add(record);
         }
         self.oldest = None;
         writer.append(std::mem::take(&mut self.batch)).await

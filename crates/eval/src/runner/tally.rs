@@ -1,8 +1,9 @@
 //! From the run log to the summary: epochs reduced per sample, metrics per
 //! task, per category and overall, and the capability profile.
 //!
-//! The records are streamed back from the log (so a resumed run counts what
-//! earlier processes did); only one small score list per sample is held.
+//! Records are tallied as the run files them (a resumed run first tallies
+//! what earlier processes logged); only one small score list per sample is
+//! held.
 //! Samples whose every epoch failed are left out of the metrics (as Inspect
 //! does) and counted as errors; the profile says how many.
 
@@ -11,7 +12,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::time::Instant;
 
 use crate::provider::Provider;
-use crate::runlog::{key_digest, RunLog, TokenUsage};
+use crate::runlog::{key_digest, RunLog, SampleRecord, TokenUsage};
 use crate::stats::{by_category, CategoryRecord, MetricSummary, Reducer, OVERALL};
 use crate::task::{ReducerSpec, Task};
 
@@ -30,135 +31,181 @@ pub fn reducer_of(spec: ReducerSpec) -> Reducer {
     }
 }
 
-/// Builds the summary of the run in `log`.
-pub(super) fn summarise(
-    log: &RunLog,
-    tasks: &[Task],
-    options: &RunOptions,
-    provider: &dyn Provider,
-    total: u64,
-    resumed: u64,
-    clock: Instant,
-) -> Result<RunSummary, RunError> {
-    let task_index: HashMap<&str, usize> = tasks
-        .iter()
-        .enumerate()
-        .map(|(i, t)| (t.spec().id.as_str(), i))
-        .collect();
-    // Per task, one reduced score per sample. Single-epoch scores go
-    // straight in; several epochs wait in `epochs` (keyed by a digest of the
-    // sample id) until the log is read. Only numbers are held, never ids.
-    let mut reduced: Vec<Vec<f64>> = vec![Vec::new(); tasks.len()];
-    let mut epochs: HashMap<(usize, u128), Vec<f64>> = HashMap::new();
-    let mut counts = RunCounts {
-        total,
-        resumed,
-        ..RunCounts::default()
-    };
-    let mut tokens = TokenUsage::default();
-    let mut first_error = None;
-    for record in log.records()? {
-        let record = record?;
-        counts.completed += 1;
-        tokens.prompt += record.tokens.prompt;
-        tokens.completion += record.tokens.completion;
-        let Some(&index) = task_index.get(record.task_id.as_str()) else {
-            continue;
+/// The running tally of a run: one reduced score list per task, counts,
+/// tokens and the first error. It is fed every record as the run files it
+/// (and, on resume, the records already in the log), so the summary never
+/// has to read the log back.
+pub(super) struct Tally {
+    /// Task id → index into the run's tasks.
+    task_index: HashMap<String, usize>,
+    /// Whether each task has more than one epoch in this run.
+    multi_epoch: Vec<bool>,
+    /// Per task, one score per single-epoch sample.
+    reduced: Vec<Vec<f64>>,
+    /// Scores of several-epoch samples, keyed by a digest of the sample id,
+    /// reduced at the end. Only numbers are held, never ids.
+    epochs: HashMap<(usize, u128), Vec<f64>>,
+    counts: RunCounts,
+    tokens: TokenUsage,
+    first_error: Option<String>,
+}
+
+impl Tally {
+    /// An empty tally for `tasks`, expecting `total` sample-epochs of which
+    /// `resumed` were done by earlier processes.
+    pub(super) fn new(tasks: &[Task], options: &RunOptions, total: u64, resumed: u64) -> Self {
+        Tally {
+            task_index: tasks
+                .iter()
+                .enumerate()
+                .map(|(i, t)| (t.spec().id.as_str().to_owned(), i))
+                .collect(),
+            multi_epoch: tasks.iter().map(|t| epochs_of(t, options) > 1).collect(),
+            reduced: vec![Vec::new(); tasks.len()],
+            epochs: HashMap::new(),
+            counts: RunCounts {
+                total,
+                resumed,
+                ..RunCounts::default()
+            },
+            tokens: TokenUsage::default(),
+            first_error: None,
+        }
+    }
+
+    /// Adds every record already in `log` (a resumed run).
+    pub(super) fn add_log(&mut self, log: &RunLog) -> Result<(), RunError> {
+        for record in log.records()? {
+            self.add(&record?);
+        }
+        Ok(())
+    }
+
+    /// Adds one finished sample-epoch.
+    pub(super) fn add(&mut self, record: &SampleRecord) {
+        self.counts.completed += 1;
+        self.tokens.prompt += record.tokens.prompt;
+        self.tokens.completion += record.tokens.completion;
+        let Some(&index) = self.task_index.get(record.task_id.as_str()) else {
+            return;
         };
-        match (record.score, record.error) {
+        match (record.score, &record.error) {
             (Some(score), None) => {
                 if score >= 1.0 {
-                    counts.correct += 1;
+                    self.counts.correct += 1;
                 }
-                if epochs_of(&tasks[index], options) == 1 {
-                    reduced[index].push(score);
-                } else {
+                if self.multi_epoch[index] {
                     let key = (index, key_digest("", &record.sample_id, 0));
-                    epochs.entry(key).or_default().push(score);
+                    self.epochs.entry(key).or_default().push(score);
+                } else {
+                    self.reduced[index].push(score);
                 }
             }
             (_, error) => {
-                counts.errors += 1;
-                if first_error.is_none() {
-                    first_error = error;
+                self.counts.errors += 1;
+                if self.first_error.is_none() {
+                    self.first_error = error.clone();
                 }
             }
         }
     }
-    for ((index, _), scores) in epochs {
-        let task = &tasks[index];
-        let value = reducer_of(task.spec().reducer)
-            .reduce(&scores)
-            // pass@k needs k epochs; samples that errored in some have fewer.
-            .or_else(|_| Reducer::Mean.reduce(&scores))
-            .map_err(|e| RunError::Invalid(format!("task {}: {e}", task.spec().id)))?;
-        reduced[index].push(value);
-    }
 
-    let suite = metric_safe(&options.suite);
-    let mut all: Vec<CategoryRecord<&str>> = Vec::new();
-    for (index, values) in reduced.iter().enumerate() {
-        let spec = tasks[index].spec();
-        all.extend(
-            values
-                .iter()
-                .map(|&v| (spec.category.as_str(), v, Some(spec.id.as_str()))),
-        );
-    }
-    if all.is_empty() {
-        return Err(RunError::NothingScored(
-            first_error.unwrap_or_else(|| "no samples were run".into()),
-        ));
-    }
-
-    let mut metrics: BTreeMap<String, MetricSummary> = BTreeMap::new();
-    let grouped = by_category(&all).map_err(|e| RunError::Invalid(e.to_string()))?;
-    for (group, summary) in grouped {
-        metrics.insert(metric_name(&suite, &group, &summary.name), summary);
-    }
-    for (index, values) in reduced.iter().enumerate() {
-        if values.is_empty() {
-            continue;
+    /// The summary of the run in `log`: epochs reduced, metrics per task,
+    /// per category and overall, throughput since `clock`, the profile.
+    pub(super) fn summarise(
+        self,
+        log: &RunLog,
+        tasks: &[Task],
+        options: &RunOptions,
+        provider: &dyn Provider,
+        clock: Instant,
+    ) -> Result<RunSummary, RunError> {
+        let Tally {
+            mut reduced,
+            epochs,
+            counts,
+            tokens,
+            first_error,
+            ..
+        } = self;
+        let resumed = counts.resumed;
+        let total = counts.total;
+        for ((index, _), scores) in epochs {
+            let task = &tasks[index];
+            let value = reducer_of(task.spec().reducer)
+                .reduce(&scores)
+                // pass@k needs k epochs; samples that errored in some have fewer.
+                .or_else(|_| Reducer::Mean.reduce(&scores))
+                .map_err(|e| RunError::Invalid(format!("task {}: {e}", task.spec().id)))?;
+            reduced[index].push(value);
         }
-        let id = tasks[index].spec().id.as_str();
-        let records: Vec<CategoryRecord<&str>> = values.iter().map(|&v| (id, v, None)).collect();
-        let grouped = by_category(&records).map_err(|e| RunError::Invalid(e.to_string()))?;
-        if let Some(summary) = grouped.get(OVERALL) {
-            let group = format!("task/{id}");
-            metrics.insert(metric_name(&suite, &group, &summary.name), summary.clone());
-        }
-    }
 
-    let wall = clock.elapsed().as_secs_f64();
-    let this_process = counts.completed.saturating_sub(resumed);
-    let throughput = Throughput {
-        wall_seconds: wall,
-        samples_per_second: if wall > 0.0 {
-            this_process as f64 / wall
+        let suite = metric_safe(&options.suite);
+        let mut all: Vec<CategoryRecord<&str>> = Vec::new();
+        for (index, values) in reduced.iter().enumerate() {
+            let spec = tasks[index].spec();
+            all.extend(
+                values
+                    .iter()
+                    .map(|&v| (spec.category.as_str(), v, Some(spec.id.as_str()))),
+            );
+        }
+        if all.is_empty() {
+            return Err(RunError::NothingScored(
+                first_error.unwrap_or_else(|| "no samples were run".into()),
+            ));
+        }
+
+        let mut metrics: BTreeMap<String, MetricSummary> = BTreeMap::new();
+        let grouped = by_category(&all).map_err(|e| RunError::Invalid(e.to_string()))?;
+        for (group, summary) in grouped {
+            metrics.insert(metric_name(&suite, &group, &summary.name), summary);
+        }
+        for (index, values) in reduced.iter().enumerate() {
+            if values.is_empty() {
+                continue;
+            }
+            let id = tasks[index].spec().id.as_str();
+            let records: Vec<CategoryRecord<&str>> =
+                values.iter().map(|&v| (id, v, None)).collect();
+            let grouped = by_category(&records).map_err(|e| RunError::Invalid(e.to_string()))?;
+            if let Some(summary) = grouped.get(OVERALL) {
+                let group = format!("task/{id}");
+                metrics.insert(metric_name(&suite, &group, &summary.name), summary.clone());
+            }
+        }
+
+        let wall = clock.elapsed().as_secs_f64();
+        let this_process = counts.completed.saturating_sub(resumed);
+        let throughput = Throughput {
+            wall_seconds: wall,
+            samples_per_second: if wall > 0.0 {
+                this_process as f64 / wall
+            } else {
+                0.0
+            },
+            log_bytes_per_sample: log.bytes_per_sample(),
+        };
+        let status = if counts.completed >= total {
+            "complete"
         } else {
-            0.0
-        },
-        log_bytes_per_sample: log.bytes_per_sample(),
-    };
-    let status = if counts.completed >= total {
-        "complete"
-    } else {
-        "partial"
-    };
-    let profile = build_profile(tasks, options, provider.model(), &metrics, &counts)
-        .map_err(|e| RunError::Invalid(format!("capability profile: {e}")))?;
-    Ok(RunSummary {
-        run_id: log.header().run_id.clone(),
-        run_dir: log.dir().display().to_string(),
-        model: provider.model().to_owned(),
-        status: status.to_owned(),
-        counts,
-        metrics,
-        tokens,
-        provider: serde_json::to_value(provider.stats()).unwrap_or_default(),
-        throughput,
-        profile,
-    })
+            "partial"
+        };
+        let profile = build_profile(tasks, options, provider.model(), &metrics, &counts)
+            .map_err(|e| RunError::Invalid(format!("capability profile: {e}")))?;
+        Ok(RunSummary {
+            run_id: log.header().run_id.clone(),
+            run_dir: log.dir().display().to_string(),
+            model: provider.model().to_owned(),
+            status: status.to_owned(),
+            counts,
+            metrics,
+            tokens,
+            provider: serde_json::to_value(provider.stats()).unwrap_or_default(),
+            throughput,
+            profile,
+        })
+    }
 }
 
 /// A suite name usable in metric names (`A-Z a-z 0-9 _ . / : -`).

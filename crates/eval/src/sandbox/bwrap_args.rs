@@ -4,7 +4,7 @@
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 
-use super::synthetic_etc::SANDBOX_UID;
+use super::etc_dir::SANDBOX_UID;
 use super::{Limits, NetworkPolicy, SandboxConfig};
 
 /// `PATH` inside the sandbox.
@@ -15,30 +15,16 @@ pub(crate) const SANDBOX_PATH: &str =
 /// recreated as the same symbolic links on merged-`/usr` systems.
 const SYSTEM_DIRS: [&str; 6] = ["/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32"];
 
-/// Host files under `/etc` that programs need (dynamic linker, Debian
-/// alternatives such as `cc` and `awk`, time zone, protocol and service
-/// names). Everything else in the host's `/etc` stays invisible.
-const ETC_FROM_HOST: [&str; 8] = [
-    "ld.so.cache",
-    "ld.so.conf",
-    "ld.so.conf.d",
-    "alternatives",
-    "localtime",
-    "protocols",
-    "services",
-    "os-release",
-];
-
 /// The fixed part of the command line of every command of one sandbox:
 /// `bwrap` options up to, not including, the `--` before the command.
 pub(crate) fn sandbox_args(
     config: &SandboxConfig,
     work_dir: &Path,
-    synthetic_etc: &[(PathBuf, PathBuf)],
+    etc_dir: &Path,
 ) -> Vec<OsString> {
     let mut args = Args::default();
     isolation(&mut args, config.network);
-    system_mounts(&mut args, synthetic_etc, &config.extra_ro_binds);
+    system_mounts(&mut args, etc_dir, &config.extra_ro_binds);
     scratch_and_work_mounts(
         &mut args,
         config.limits.tmpfs_bytes,
@@ -69,9 +55,9 @@ fn isolation(args: &mut Args, network: NetworkPolicy) {
     args.flags(&["--die-with-parent", "--new-session", "--cap-drop", "ALL"]);
 }
 
-/// The read-only system: `/usr`, the top-level directories, a few files of
+/// The read-only system: `/usr`, the top-level directories, the prepared
 /// `/etc`, and the configured extra binds.
-fn system_mounts(args: &mut Args, synthetic_etc: &[(PathBuf, PathBuf)], extra: &[PathBuf]) {
+fn system_mounts(args: &mut Args, etc_dir: &Path, extra: &[PathBuf]) {
     args.pair("--ro-bind", "/usr", "/usr");
     for dir in SYSTEM_DIRS {
         let path = Path::new(dir);
@@ -85,13 +71,7 @@ fn system_mounts(args: &mut Args, synthetic_etc: &[(PathBuf, PathBuf)], extra: &
             _ => {}
         }
     }
-    for name in ETC_FROM_HOST {
-        let path = Path::new("/etc").join(name);
-        args.pair("--ro-bind-try", &path, &path);
-    }
-    for (host, inside) in synthetic_etc {
-        args.pair("--ro-bind", host, inside);
-    }
+    args.pair("--ro-bind", etc_dir, "/etc");
     for bind in extra {
         args.pair("--ro-bind", bind, bind);
     }
@@ -198,7 +178,11 @@ mod tests {
             extra_ro_binds: vec![PathBuf::from("/opt/tool")],
             ..SandboxConfig::default()
         };
-        let args = joined(&sandbox_args(&config, Path::new("/tmp/w"), &[]));
+        let args = joined(&sandbox_args(
+            &config,
+            Path::new("/tmp/w"),
+            Path::new("/tmp/etc"),
+        ));
         for expected in [
             "--unshare-user",
             "--unshare-pid",
@@ -211,6 +195,7 @@ mod tests {
             "--cap-drop ALL",
             "--hostname sandbox",
             "--ro-bind /usr /usr",
+            "--ro-bind /tmp/etc /etc",
             "--proc /proc",
             "--dev /dev",
             "--tmpfs /tmp",
@@ -234,7 +219,11 @@ mod tests {
             work_mount: PathBuf::from("/root"),
             ..SandboxConfig::default()
         };
-        let args = joined(&sandbox_args(&config, Path::new("/tmp/w"), &[]));
+        let args = joined(&sandbox_args(
+            &config,
+            Path::new("/tmp/w"),
+            Path::new("/tmp/etc"),
+        ));
         assert!(args.contains("--bind /tmp/w /root"), "{args}");
         assert!(args.contains("--chdir /root"), "{args}");
         assert!(args.contains("--setenv HOME /root"), "{args}");
@@ -246,7 +235,11 @@ mod tests {
             network: NetworkPolicy::Private,
             ..SandboxConfig::default()
         };
-        let args = joined(&sandbox_args(&config, Path::new("/tmp/w"), &[]));
+        let args = joined(&sandbox_args(
+            &config,
+            Path::new("/tmp/w"),
+            Path::new("/tmp/etc"),
+        ));
         assert!(args.contains("--unshare-net"));
     }
 

@@ -8,11 +8,11 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use super::bwrap_args::{command_args, prlimit_argv, sandbox_args, SANDBOX_PATH};
+use super::etc_dir::EtcDir;
 use super::host_identity::HostIdentity;
 use super::probe;
 use super::relative_path::checked_relative;
 use super::supervise::{supervise, Launch};
-use super::synthetic_etc::SyntheticEtc;
 use super::work_dir::WorkDir;
 use super::{
     ExecOutcome, Limits, SandboxCommand, SandboxConfig, SandboxError, SandboxMode, UNSANDBOXED_FLAG,
@@ -36,7 +36,7 @@ pub struct Sandbox {
     bwrap_args: Vec<OsString>,
     // Dropped last, after everything that refers to their paths.
     work_dir: WorkDir,
-    _etc: Option<Arc<SyntheticEtc>>,
+    _etc: Option<Arc<EtcDir>>,
 }
 
 impl Sandbox {
@@ -76,8 +76,8 @@ impl Sandbox {
         }
         let work_dir = WorkDir::open(config.work_dir.as_deref(), ids)?;
         let (etc, bwrap_args) = if sandboxed {
-            let etc = SyntheticEtc::shared()?;
-            let args = sandbox_args(&config, work_dir.root(), &etc.mounts());
+            let etc = EtcDir::shared()?;
+            let args = sandbox_args(&config, work_dir.root(), etc.path());
             (Some(etc), args)
         } else {
             (None, Vec::new())

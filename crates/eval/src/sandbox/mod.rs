@@ -11,8 +11,8 @@
 //! * no network: the network namespace has only its own loopback interface
 //!   ([`NetworkPolicy`]);
 //! * a read-only system: `/usr` and the top-level `/bin`, `/lib*`, `/sbin`,
-//!   a few files of `/etc` (linker cache, alternatives, time zone; accounts
-//!   and host names are synthetic), `/proc`, a minimal read-only `/dev`, the
+//!   an `/etc` of a few copied host files (linker cache, alternatives, time
+//!   zone; accounts and host names are synthetic) bound as one directory, `/proc`, a minimal read-only `/dev`, the
 //!   read-only root; writable only the private work directory at `/work`
 //!   (never `/`) and size-limited `/tmp` and `/dev/shm`; nothing else of the
 //!   host (no `/root`, `/home`, `/opt`, `/var`, `/run`) is visible;
@@ -46,6 +46,7 @@ mod bwrap_args;
 mod command;
 mod config;
 mod error;
+mod etc_dir;
 mod host_identity;
 mod instance;
 mod limits;
@@ -58,7 +59,6 @@ mod probe;
 mod process_group;
 mod relative_path;
 mod supervise;
-mod synthetic_etc;
 mod work_dir;
 
 pub use command::SandboxCommand;
