@@ -9,6 +9,7 @@
 
 pub mod accounts;
 pub mod audit;
+pub mod clearinghouse;
 pub mod clock;
 pub mod context;
 pub mod designations;
@@ -44,6 +45,8 @@ pub struct App {
     pub clock: Arc<dyn Clock>,
     /// Failed-login throttle.
     pub throttle: Arc<throttle::LoginThrottle>,
+    /// The clearinghouse's near-duplicate index (held during an intake batch).
+    pub(crate) near_index: Arc<tokio::sync::Mutex<clearinghouse::near_index::NearIndex>>,
 }
 
 impl App {
@@ -54,6 +57,7 @@ impl App {
             keys: Arc::new(keys),
             clock,
             throttle: Arc::new(throttle::LoginThrottle::default()),
+            near_index: Arc::default(),
         }
     }
 }

@@ -480,4 +480,5 @@ async fn labels_reach_labs_that_never_registered_the_model() -> Result<()> {
     Ok(())
 }
 
+mod clearinghouse;
 mod eval_runs;

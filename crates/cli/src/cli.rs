@@ -85,6 +85,15 @@ pub enum Command {
     Contest(contests::ContestArgs),
     /// The cyber-capability evaluation harness (import tasks, mock endpoint).
     Eval(eval::EvalArgs),
+    /// Submit vulnerability reports to the clearinghouse.
+    ///
+    /// Files or directories (read recursively: .json, .ndjson, .jsonl, .sarif,
+    /// .yaml, .yml); each file is one upload (large NDJSON files are split
+    /// into uploads of 10,000 lines). Formats: native, sarif, osv (JSON or
+    /// YAML), csaf, cve5, cyclonedx-vex, kev — detected per file by default.
+    /// --json prints {accepted, duplicates, new_cases, rejected: [{file,
+    /// reason}]}; the exit status is non-zero when anything was rejected.
+    Ingest(ingest::IngestArgs),
 }
 
 impl Command {

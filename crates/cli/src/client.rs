@@ -129,6 +129,15 @@ impl Client {
         self.post(path, &serde_json::json!({})).await
     }
 
+    /// `POST /api/v1{path}` with a raw body (an upload in its own format).
+    pub async fn post_bytes(&self, path: &str, body: Vec<u8>) -> Result<Value> {
+        let req = self
+            .request(Method::POST, path)
+            .header(reqwest::header::CONTENT_TYPE, "application/octet-stream")
+            .body(body);
+        self.send(req).await
+    }
+
     /// `PUT /api/v1{path}` with a JSON body.
     pub async fn put<B: Serialize + ?Sized>(&self, path: &str, body: &B) -> Result<Value> {
         self.send(self.request(Method::PUT, path).json(body)).await

@@ -1126,3 +1126,213 @@ async fn eval_start_job_and_jobs_run_an_evaluation_in_serve() {
         .join("samples.jsonl.gz")
         .is_file());
 }
+
+/// A running `bulwark serve` on SQLite in `dir` with an admin and the
+/// given organisations and users (all with `PASSWORD`), and their tokens.
+struct Served {
+    _serve: ServeProcess,
+    server: String,
+    tokens: std::collections::HashMap<String, String>,
+}
+
+const SERVED_PASSWORD: &str = "correct horse battery staple";
+
+async fn serve_with(dir: &Path, orgs: &[(&str, &str)], users: &[(&str, &str, &str)]) -> Served {
+    let data = dir.join("data");
+    let data_arg = data.to_str().unwrap();
+    let o = bulwark(dir)
+        .args([
+            "admin",
+            "bootstrap",
+            "--username",
+            "admin",
+            "--password-env",
+            PASSWORD_VAR,
+            "--data-dir",
+            data_arg,
+        ])
+        .env(PASSWORD_VAR, SERVED_PASSWORD)
+        .output()
+        .unwrap();
+    assert_ok(&o);
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let server = format!("http://127.0.0.1:{port}");
+    let serve = ServeProcess(
+        bulwark(dir)
+            .args([
+                "serve",
+                "--addr",
+                &format!("127.0.0.1:{port}"),
+                "--data-dir",
+                data_arg,
+            ])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    let http = reqwest::Client::new();
+    let api = |path: &str| format!("{server}/api/v1{path}");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while http.get(api("/health")).send().await.is_err() {
+        assert!(std::time::Instant::now() < deadline, "serve did not start");
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+    let post = |token: Option<&str>, path: &str, body: Value| {
+        let mut req = http.post(api(path)).json(&body);
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        async move {
+            let res = req.send().await.unwrap();
+            let status = res.status();
+            let v: Value = res.json().await.unwrap();
+            assert!(status.is_success(), "{status} {v}");
+            v
+        }
+    };
+    let login = |user: String| {
+        let body = json!({"username": user, "password": SERVED_PASSWORD, "name": "cli-test"});
+        let req = post(None, "/auth/token", body);
+        async move { req.await["secret"].as_str().unwrap().to_string() }
+    };
+    let admin = login("admin".into()).await;
+    for (slug, kind) in orgs {
+        post(
+            Some(&admin),
+            "/orgs",
+            json!({"slug": slug, "name": slug, "kind": kind}),
+        )
+        .await;
+    }
+    let mut tokens = std::collections::HashMap::new();
+    for (user, org, role) in users {
+        post(
+            Some(&admin),
+            "/users",
+            json!({"username": user, "org": org, "role": role, "password": SERVED_PASSWORD}),
+        )
+        .await;
+        tokens.insert(user.to_string(), login(user.to_string()).await);
+    }
+    tokens.insert("admin".into(), admin);
+    Served {
+        _serve: serve,
+        server,
+        tokens,
+    }
+}
+
+/// `bulwark ingest` end to end: files and directories uploaded to `serve`,
+/// duplicates recognised on a second run, bad documents and records
+/// reported per file with a non-zero exit, `--json` in the documented shape.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ingest_uploads_files_and_directories_and_reports_rejections() {
+    let dir = tempfile::tempdir().unwrap();
+    let served = serve_with(
+        dir.path(),
+        &[("clearinghouse", "clearinghouse"), ("st-mary", "operator")],
+        &[
+            ("analyst", "clearinghouse", "analyst"),
+            ("hospital", "st-mary", "operator"),
+        ],
+    )
+    .await;
+    let reports = dir.path().join("reports");
+    std::fs::create_dir_all(reports.join("nested")).unwrap();
+    let osv = json!({"schema_version": "1.6.0", "id": "GHSA-jfh8-c2jp-5v3q", "modified": "2026-01-02T00:00:00Z",
+        "aliases": ["CVE-2026-3000"], "summary": "Overflow in left-pad", "details": "left-pad overflows on long input",
+        "affected": [{"package": {"ecosystem": "npm", "name": "left-pad"},
+            "ranges": [{"type": "SEMVER", "events": [{"introduced": "0"}, {"fixed": "1.3.0"}]}]}]});
+    std::fs::write(reports.join("advisory.json"), osv.to_string()).unwrap();
+    let lines = [
+        json!({"description": "native finding one", "aliases": ["CVE-2026-3001"]}).to_string(),
+        json!({"description": "native finding two", "aliases": ["CVE-2026-3001"]}).to_string(),
+    ];
+    std::fs::write(reports.join("nested/bulk.ndjson"), lines.join("\n")).unwrap();
+    std::fs::write(reports.join("notes.txt"), "not a report, not read").unwrap();
+
+    let client = |args: &[&str], user: &str| {
+        bulwark(dir.path())
+            .args(args)
+            .args(["--server", &served.server])
+            .env("BULWARK_TOKEN", &served.tokens[user])
+            .output()
+            .unwrap()
+    };
+    let o = client(&["ingest", reports.to_str().unwrap(), "--json"], "analyst");
+    assert_ok(&o);
+    let out: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(out["accepted"], 3, "{out}");
+    assert_eq!(out["duplicates"], 0);
+    assert_eq!(
+        out["new_cases"], 2,
+        "two reports of CVE-2026-3001 share a case"
+    );
+    assert_eq!(out["rejected"], json!([]));
+
+    let o = client(&["ingest", reports.to_str().unwrap()], "analyst");
+    assert_ok(&o);
+    assert!(
+        stdout(&o).contains("2 files: 0 accepted, 3 duplicates, 0 rejected"),
+        "{}",
+        stdout(&o)
+    );
+
+    let bad = dir.path().join("bad.json");
+    std::fs::write(&bad, "[{\"description\": \"fine\"}, {\"description\": 5}]").unwrap();
+    let garbage = dir.path().join("garbage.sarif");
+    std::fs::write(&garbage, "{\"version\": \"2.1.0\", \"runs\": 7}").unwrap();
+    let o = client(
+        &[
+            "ingest",
+            bad.to_str().unwrap(),
+            garbage.to_str().unwrap(),
+            "--format",
+            "native",
+            "--json",
+        ],
+        "analyst",
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let out: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(out["accepted"], 1, "{out}");
+    let rejected = out["rejected"].as_array().unwrap();
+    assert_eq!(rejected.len(), 2, "{out}");
+    assert!(rejected[0]["file"].as_str().unwrap().ends_with("bad.json"));
+    assert!(
+        rejected[0]["reason"]
+            .as_str()
+            .unwrap()
+            .starts_with("record 1:"),
+        "{out}"
+    );
+    assert!(rejected[1]["file"]
+        .as_str()
+        .unwrap()
+        .ends_with("garbage.sarif"));
+    assert!(
+        rejected[1]["reason"].as_str().unwrap().contains("HTTP 422"),
+        "{out}"
+    );
+
+    // An operator may not submit: the refusal stops the command.
+    let o = client(&["ingest", reports.to_str().unwrap()], "hospital");
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("HTTP 403"), "{}", stderr(&o));
+    // An unknown format is refused before anything is sent.
+    let o = client(
+        &["ingest", reports.to_str().unwrap(), "--format", "xml"],
+        "analyst",
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("use auto, native, sarif"),
+        "{}",
+        stderr(&o)
+    );
+}

@@ -59,3 +59,7 @@ typed_id!(/// An envelope-encrypted secret.
     SecretId);
 typed_id!(/// An evaluation run (a job) on a submission.
     EvalRunId);
+typed_id!(/// A clearinghouse case: a cluster of reports of one vulnerability.
+    CaseId);
+typed_id!(/// A vulnerability report as received by the clearinghouse.
+    VulnReportId);

@@ -4,6 +4,7 @@
 #![forbid(unsafe_code)]
 
 pub mod canonical;
+pub mod clearinghouse;
 pub mod designation;
 pub mod error;
 pub mod identity;

@@ -76,6 +76,12 @@ pub enum Action {
     ReadEvalTranscript,
     /// Cancel an evaluation run one's agency started.
     CancelEvalRun,
+    /// Submit vulnerability reports to the clearinghouse.
+    SubmitVulnReport,
+    /// Read the clearinghouse's cases and the reports in them (embargoed).
+    ReadVulnCase,
+    /// Triage, merge, split and coordinate cases.
+    ManageVulnCase,
 }
 
 impl Action {
@@ -111,6 +117,9 @@ impl Action {
         Action::ReadEvalRun,
         Action::ReadEvalTranscript,
         Action::CancelEvalRun,
+        Action::SubmitVulnReport,
+        Action::ReadVulnCase,
+        Action::ManageVulnCase,
     ];
 
     /// True for actions that change something (refused to read-only tokens).
@@ -130,6 +139,7 @@ impl Action {
                 | Action::DecryptCredential
                 | Action::ReadEvalRun
                 | Action::ReadEvalTranscript
+                | Action::ReadVulnCase
         )
     }
 }
@@ -320,6 +330,13 @@ pub fn allows(role: Role, action: Action, rel: Relation) -> bool {
         A::ReadEvalRun => (lab && rel == R::Own) || (agency && rel == R::AgencyAuthor),
         A::ReadEvalTranscript => agency && rel == R::AgencyAuthor,
         A::CancelEvalRun => role == Reviewer && rel == R::AgencyAuthor,
+        // Anyone who finds vulnerabilities may report them: analysts, labs
+        // (their own finders), reviewing agencies, vendors. The clearinghouse
+        // alone reads the embargoed whole and coordinates.
+        A::SubmitVulnReport => {
+            rel == R::Global && (lab || agency || matches!(role, Analyst | VendorContact))
+        }
+        A::ReadVulnCase | A::ManageVulnCase => role == Analyst && rel == R::Global,
     }
 }
 

@@ -16,6 +16,8 @@ mod eval_runs;
 mod review;
 mod secrets;
 mod standards;
+mod vuln_cases;
+mod vuln_intake;
 
 pub use accounts::{ApiTokenRow, OrgRow, SessionRow, UserRow};
 pub use audit::{AuditEventRow, CheckpointRow, NewAuditEvent};
@@ -25,6 +27,8 @@ pub use eval_runs::{EvalLeaseRow, EvalRunOutcomeRow, EvalRunRow, EvalRunStatus};
 pub use review::{FindingRow, ModelRow, OrgKeyRow, ReportRow, SubmissionRow};
 pub use secrets::SecretRow;
 pub use standards::{SignoffRow, StandardVersionRow};
+pub use vuln_cases::{VulnCaseRow, VulnReportRow};
+pub use vuln_intake::{CaseBump, CaseSignatureRow, NewVulnCase, NewVulnReport};
 
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{Any, AnyPool, Transaction};

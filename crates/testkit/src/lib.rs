@@ -7,7 +7,7 @@
 use anyhow::{bail, Context, Result};
 use bulwark_app::views::{CreateOrgParams, CreateUserParams};
 use bulwark_app::{App, Clock, Keys, ManualClock, OpContext};
-use bulwark_domain::identity::{Actor, OrgKind, Role};
+use bulwark_domain::identity::{Actor, OrgKind, Role, Sector};
 use bulwark_store::Store;
 use chrono::{TimeZone, Utc};
 use sqlx::Connection;
@@ -158,15 +158,26 @@ impl World {
             ("homeland-security", OrgKind::StandardsBody),
             ("commerce", OrgKind::StandardsBody),
             ("treasury", OrgKind::StandardsBody),
+            ("clearinghouse", OrgKind::Clearinghouse),
+            ("openssl-project", OrgKind::Vendor),
         ];
-        for (slug, kind) in orgs {
+        let operators: &[(&str, Sector)] = &[
+            ("st-mary-hospital", Sector::Healthcare),
+            ("first-bank", Sector::Finance),
+        ];
+        let all = orgs.iter().map(|(slug, kind)| (*slug, *kind, None)).chain(
+            operators
+                .iter()
+                .map(|(slug, sector)| (*slug, OrgKind::Operator, Some(*sector))),
+        );
+        for (slug, kind, sector) in all {
             app.create_org(
                 &admin,
                 CreateOrgParams {
                     slug: slug.to_string(),
                     name: slug.to_uppercase(),
-                    kind: *kind,
-                    sector: None,
+                    kind,
+                    sector,
                 },
             )
             .await?;
@@ -182,6 +193,10 @@ impl World {
             ("dhsauthor", "homeland-security", Role::StandardsAuthor),
             ("docauthor", "commerce", Role::StandardsAuthor),
             ("treasauthor", "treasury", Role::StandardsAuthor),
+            ("analyst", "clearinghouse", Role::Analyst),
+            ("vendor", "openssl-project", Role::VendorContact),
+            ("hospital", "st-mary-hospital", Role::Operator),
+            ("bank", "first-bank", Role::Operator),
         ];
         for (name, org, role) in users {
             app.create_user(

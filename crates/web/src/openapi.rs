@@ -24,11 +24,13 @@ use utoipa::{Modify, OpenApi};
         api::audit::events, api::audit::checkpoint, api::audit::verify, api::audit::proof,
         api::eval_runs::start, api::eval_runs::list_of_submission, api::eval_runs::list, api::eval_runs::show, api::eval_runs::cancel,
         api::eval_runs::samples, api::eval_runs::transcript, api::eval_runs::compare, api::eval_runs::proposals,
+        api::intake::ingest, api::cases::list, api::cases::show,
     ),
     modifiers(&BearerAuth),
     tags(
         (name = "system"), (name = "accounts"), (name = "review", description = "Voluntary pre-release review"),
         (name = "designation", description = "Standards, covered-frontier-model labels and contests"), (name = "audit"),
+        (name = "clearinghouse", description = "Vulnerability intake, cases, advisories, SBOM matching"),
     )
 )]
 pub struct ApiDoc;

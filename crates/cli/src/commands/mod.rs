@@ -9,6 +9,7 @@ pub mod eval_review;
 pub mod eval_run;
 pub mod eval_verify;
 pub mod findings;
+pub mod ingest;
 pub mod login;
 pub mod migrate;
 pub mod models;
@@ -50,5 +51,6 @@ pub async fn run(command: Command) -> Result<()> {
         Command::Designation(a) => designations::run(a).await,
         Command::Contest(a) => contests::run(a).await,
         Command::Eval(a) => eval::run(a).await,
+        Command::Ingest(a) => ingest::run(a).await,
     }
 }

@@ -1,8 +1,10 @@
 //! The JSON API under `/api/v1`.
 pub(crate) mod accounts;
 pub(crate) mod audit;
+pub(crate) mod cases;
 pub(crate) mod designations;
 pub(crate) mod eval_runs;
+pub(crate) mod intake;
 pub(crate) mod models;
 pub(crate) mod standards;
 pub(crate) mod submissions;
@@ -170,6 +172,14 @@ pub fn routes() -> Router<AppState> {
         .route("/audit/checkpoints", post(audit::checkpoint))
         .route("/audit/verify", get(audit::verify))
         .route("/audit/proof/{event_id}", get(audit::proof))
+        .route("/cases", get(cases::list))
+        .route("/cases/{id}", get(cases::show))
+        .route(
+            "/intake",
+            post(intake::ingest).layer(axum::extract::DefaultBodyLimit::max(
+                bulwark_app::clearinghouse::intake::MAX_UPLOAD_BYTES,
+            )),
+        )
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
 }

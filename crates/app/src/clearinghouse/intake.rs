@@ -1,0 +1,517 @@
+//! Intake: an upload (one document, a JSON array or NDJSON) is parsed into
+//! reports, each filed under a case — an existing one when it shares an
+//! exact key (alias, tool fingerprint, CWE at a location or package) with
+//! it or, lacking a public id, is a near duplicate of its text; else a new
+//! case. The whole upload is one transaction with one audit event, durable
+//! before the caller hears back, and idempotent: a report already received
+//! (same normalised content, or the same client key) is a duplicate.
+
+use std::collections::{HashMap, HashSet};
+
+use bulwark_domain::clearinghouse::case::{CaseState, EmbargoPolicy};
+use bulwark_domain::clearinghouse::near_duplicate::{Signature, BANDS};
+use bulwark_domain::clearinghouse::priority::{priority, PriorityInputs};
+use bulwark_domain::ids::{CaseId, ModelId, OrgId, SubmissionId, UserId, VulnReportId};
+use bulwark_domain::policy::Action;
+use bulwark_formats::intake;
+use bulwark_formats::model::{SourceFormat, Tlp};
+use bulwark_store::{CaseBump, NewVulnCase, NewVulnReport, Tx};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use sha2::{Digest, Sha256};
+
+use super::near_index::NearIndex;
+use super::prepare::Prepared;
+use crate::accounts::require;
+use crate::audit::record;
+use crate::{App, AppError, OpContext};
+
+/// Largest upload accepted in one request (bytes).
+pub const MAX_UPLOAD_BYTES: usize = 64 * 1024 * 1024;
+/// Most records in one upload.
+pub const MAX_RECORDS: usize = 100_000;
+/// Longest client key (characters).
+const CLIENT_KEY_MAX: usize = 200;
+
+/// One upload.
+#[derive(Debug, Clone, Default)]
+pub struct IngestParams {
+    /// The format, or None to detect it from the content.
+    pub format: Option<SourceFormat>,
+    /// The document(s).
+    pub body: Vec<u8>,
+    /// The submitter's idempotency key: a single report is filed under it,
+    /// record N of a bulk upload under `KEY#N`.
+    pub client_key: Option<String>,
+    /// The model under review that found these, when they come from a review.
+    pub found_by_model: Option<ModelId>,
+    /// The review submission they come from.
+    pub found_in_submission: Option<SubmissionId>,
+}
+
+/// What happened to one record of an upload.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct IngestRecordView {
+    /// Its position in the upload (from 0).
+    pub index: usize,
+    /// `accepted`, `duplicate` or `rejected`.
+    pub status: String,
+    /// The new report's id (accepted).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub report: Option<String>,
+    /// The case it was filed under (accepted).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub case: Option<String>,
+    /// Whether that case was opened by this record.
+    #[serde(skip_serializing_if = "std::ops::Not::not", default)]
+    pub new_case: bool,
+    /// Why it was rejected, or what it duplicates.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+/// The outcome of an upload.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct IngestOutcomeView {
+    /// The format read.
+    pub format: String,
+    /// Reports filed.
+    pub accepted: usize,
+    /// Reports already received before.
+    pub duplicates: usize,
+    /// Records that could not be read.
+    pub rejected: usize,
+    /// Cases opened.
+    pub new_cases: usize,
+    /// Every record, in upload order.
+    pub records: Vec<IngestRecordView>,
+}
+
+impl App {
+    /// Reads an upload and files its reports (see the module docs).
+    pub async fn ingest(
+        &self,
+        ctx: &OpContext,
+        params: IngestParams,
+    ) -> Result<IngestOutcomeView, AppError> {
+        // That the clearinghouse takes reports is no secret: a refusal is a 403.
+        require(ctx, Action::SubmitVulnReport)?;
+        validate(&params)?;
+        let format = match params.format {
+            Some(format) => format,
+            None => intake::detect(&params.body).ok_or_else(|| {
+                AppError::invalid(
+                    "format",
+                    "cannot tell the format of this document; name it (native, sarif, osv, csaf, cve5, cyclonedx-vex, kev)",
+                )
+            })?,
+        };
+        let body = params.body;
+        let (prepared, mut records) = tokio::task::spawn_blocking(move || parse_all(format, &body))
+            .await
+            .map_err(|e| AppError::Internal(format!("intake parser stopped: {e}")))??;
+        let now = self.clock.now();
+        let mut tx = self.store.begin().await?;
+        tx.lock_intake().await?;
+        // Batches are serialised by the intake lock; the index follows them.
+        let mut index = self.near_index.lock().await;
+        index.catch_up(&mut tx).await?;
+        let batch = Batch {
+            org: ctx.actor.org_id,
+            user: ctx.actor.user_id,
+            client_key: params.client_key.as_deref(),
+            single: records.len() + prepared.len() == 1,
+            found_by_model: params.found_by_model,
+            found_in_submission: params.found_in_submission,
+            now,
+        };
+        let filed = file_reports(&mut tx, &index, &batch, prepared, format).await?;
+        records.extend(filed.records);
+        records.sort_by_key(|r| r.index);
+        let outcome = IngestOutcomeView {
+            format: format.as_str().to_owned(),
+            accepted: count(&records, "accepted"),
+            duplicates: count(&records, "duplicate"),
+            rejected: count(&records, "rejected"),
+            new_cases: filed.new_cases,
+            records,
+        };
+        record(
+            &mut tx,
+            ctx.into(),
+            now,
+            "vuln_report.ingest",
+            ("intake", &filed.batch_digest),
+            json!({
+                "format": outcome.format,
+                "accepted": outcome.accepted,
+                "duplicates": outcome.duplicates,
+                "rejected": outcome.rejected,
+                "new_cases": outcome.new_cases,
+                "found_in_submission": batch.found_in_submission,
+            }),
+        )
+        .await?;
+        tx.commit().await?;
+        index.add(&filed.opened);
+        Ok(outcome)
+    }
+}
+
+fn validate(params: &IngestParams) -> Result<(), AppError> {
+    if params.body.is_empty() {
+        return Err(AppError::invalid("body", "is empty"));
+    }
+    if params.body.len() > MAX_UPLOAD_BYTES {
+        return Err(AppError::invalid(
+            "body",
+            format!("is larger than {MAX_UPLOAD_BYTES} bytes; split the upload"),
+        ));
+    }
+    if let Some(key) = &params.client_key {
+        let ok = !key.is_empty()
+            && key.chars().count() <= CLIENT_KEY_MAX
+            && key.chars().all(|c| !c.is_control());
+        if !ok {
+            return Err(AppError::invalid(
+                "client_key",
+                format!("must be 1 to {CLIENT_KEY_MAX} printable characters"),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Parses and prepares every record (CPU only; runs off the async threads).
+fn parse_all(
+    format: SourceFormat,
+    body: &[u8],
+) -> Result<(Vec<Prepared>, Vec<IngestRecordView>), AppError> {
+    let outcomes = intake::parse(format, body).map_err(|e| {
+        AppError::invalid(
+            "body",
+            format!("not a valid {} document: {e}", format.as_str()),
+        )
+    })?;
+    if outcomes.len() > MAX_RECORDS {
+        return Err(AppError::invalid(
+            "body",
+            format!(
+                "holds {} records; at most {MAX_RECORDS} per upload",
+                outcomes.len()
+            ),
+        ));
+    }
+    let mut prepared = Vec::with_capacity(outcomes.len());
+    let mut rejected = Vec::new();
+    for outcome in outcomes {
+        match outcome.result {
+            Ok(report) => prepared.push(Prepared::new(outcome.index, report)),
+            Err(reason) => rejected.push(IngestRecordView {
+                index: outcome.index,
+                status: "rejected".into(),
+                report: None,
+                case: None,
+                new_case: false,
+                reason: Some(reason.to_string()),
+            }),
+        }
+    }
+    Ok((prepared, rejected))
+}
+
+/// Facts shared by every record of one upload.
+struct Batch<'a> {
+    org: OrgId,
+    user: UserId,
+    client_key: Option<&'a str>,
+    /// One record: filed under the client key itself, not `KEY#0`.
+    single: bool,
+    found_by_model: Option<ModelId>,
+    found_in_submission: Option<SubmissionId>,
+    now: DateTime<Utc>,
+}
+
+impl Batch<'_> {
+    fn client_key_of(&self, index: usize) -> Option<String> {
+        self.client_key.map(|key| {
+            if self.single {
+                key.to_owned()
+            } else {
+                format!("{key}#{index}")
+            }
+        })
+    }
+}
+
+/// What filing produced.
+struct Filed {
+    records: Vec<IngestRecordView>,
+    new_cases: usize,
+    /// Hex SHA-256 over the accepted reports' content hashes (the audit
+    /// event's resource id: the batch is identified by what it filed).
+    batch_digest: String,
+    /// Cases opened, with their LSH bands, for the index after commit.
+    opened: Vec<(i64, CaseId, [i64; BANDS])>,
+}
+
+/// Where each report of a batch goes, decided in memory from what the
+/// database already holds and what earlier records of the batch opened.
+#[derive(Default)]
+struct Assignment {
+    known_keys: HashMap<String, CaseId>,
+    new_keys: Vec<(String, CaseId)>,
+    /// Stored cases sharing a band with some report of the batch, by report
+    /// index, and their signatures.
+    stored_candidates: HashMap<usize, Vec<CaseId>>,
+    signatures: HashMap<CaseId, Signature>,
+    /// Band → case, for cases opened by this batch.
+    batch_bands: HashMap<i64, CaseId>,
+    opened_bands: Vec<(i64, CaseId, [i64; BANDS])>,
+    seen_hashes: HashSet<String>,
+    seen_client_keys: HashSet<String>,
+    new_cases: Vec<NewVulnCase>,
+    /// Position in `new_cases` of each case this batch opened.
+    opened: HashMap<CaseId, usize>,
+    bumps: HashMap<CaseId, CaseBump>,
+    next_seq: i64,
+}
+
+async fn file_reports(
+    tx: &mut Tx,
+    index: &NearIndex,
+    batch: &Batch<'_>,
+    prepared: Vec<Prepared>,
+    format: SourceFormat,
+) -> Result<Filed, AppError> {
+    let mut plan = Assignment {
+        next_seq: tx.next_case_seq().await?,
+        ..Assignment::default()
+    };
+    let hashes: Vec<String> = prepared.iter().map(|p| p.content_hash.clone()).collect();
+    plan.seen_hashes = tx.existing_content_hashes(&hashes).await?;
+    let client_keys: Vec<String> = prepared
+        .iter()
+        .filter_map(|p| batch.client_key_of(p.index))
+        .collect();
+    if !client_keys.is_empty() {
+        plan.seen_client_keys = tx.existing_client_keys(batch.org, &client_keys).await?;
+    }
+    let keys: Vec<String> = prepared
+        .iter()
+        .flat_map(|p| p.keys.iter().cloned())
+        .collect();
+    plan.known_keys = tx.cases_by_keys(&keys).await?;
+    let mut wanted: Vec<CaseId> = Vec::new();
+    for p in prepared.iter().filter(|p| !p.has_public_id) {
+        if let Some(bands) = &p.bands {
+            let found = index.candidates(bands);
+            wanted.extend(found.iter().copied());
+            plan.stored_candidates.insert(p.index, found);
+        }
+    }
+    wanted.sort();
+    wanted.dedup();
+    for (case, bytes) in tx.vuln_case_signatures(&wanted).await? {
+        if let Some(signature) = Signature::from_bytes(&bytes) {
+            plan.signatures.insert(case, signature);
+        }
+    }
+
+    let mut records = Vec::with_capacity(prepared.len());
+    let mut reports = Vec::with_capacity(prepared.len());
+    let mut digest = Sha256::new();
+    for p in prepared {
+        let client_key = batch.client_key_of(p.index);
+        if let Some(reason) = plan.duplicate_reason(&p, client_key.as_deref()) {
+            records.push(IngestRecordView {
+                index: p.index,
+                status: "duplicate".into(),
+                report: None,
+                case: None,
+                new_case: false,
+                reason: Some(reason),
+            });
+            continue;
+        }
+        let report_id = VulnReportId::random();
+        let (case_id, new_case) = plan.assign(&p, report_id, batch.now);
+        digest.update(p.content_hash.as_bytes());
+        let json = serde_json::to_string(&p.report)
+            .map_err(|e| AppError::Internal(format!("cannot store a report: {e}")))?;
+        records.push(IngestRecordView {
+            index: p.index,
+            status: "accepted".into(),
+            report: Some(report_id.to_string()),
+            case: Some(case_id.to_string()),
+            new_case,
+            reason: None,
+        });
+        reports.push(NewVulnReport {
+            id: report_id,
+            case_id,
+            content_hash: p.content_hash,
+            client_key,
+            submitter_org: batch.org,
+            submitter_user: batch.user,
+            source_format: format.as_str().to_owned(),
+            source_id: p.report.source_id.clone(),
+            title: p.title,
+            cvss: p.cvss,
+            found_by_model: batch.found_by_model,
+            found_in_submission: batch.found_in_submission,
+            report: json,
+            received_at: batch.now,
+        });
+    }
+    let new_cases = plan.new_cases.len();
+    tx.insert_vuln_cases(&plan.new_cases).await?;
+    tx.insert_vuln_reports(&reports).await?;
+    tx.insert_vuln_keys(&plan.new_keys).await?;
+    for bump in plan.bumps.values() {
+        tx.bump_vuln_case(bump, batch.now).await?;
+    }
+    Ok(Filed {
+        records,
+        new_cases,
+        batch_digest: hex::encode(digest.finalize()),
+        opened: plan.opened_bands,
+    })
+}
+
+impl Assignment {
+    /// Why `p` is a duplicate of something already received, if it is.
+    fn duplicate_reason(&mut self, p: &Prepared, client_key: Option<&str>) -> Option<String> {
+        if !self.seen_hashes.insert(p.content_hash.clone()) {
+            return Some(format!(
+                "already received (content hash {})",
+                &p.content_hash[..16]
+            ));
+        }
+        if let Some(key) = client_key {
+            if !self.seen_client_keys.insert(key.to_owned()) {
+                return Some(format!("already received under client key `{key}`"));
+            }
+        }
+        None
+    }
+
+    /// The case `p` joins (exact key, else near duplicate when it has no
+    /// public id, else a new case), recording its keys and bands.
+    fn assign(&mut self, p: &Prepared, report: VulnReportId, now: DateTime<Utc>) -> (CaseId, bool) {
+        let existing = p
+            .keys
+            .iter()
+            .find_map(|k| self.known_keys.get(k).copied())
+            .or_else(|| self.near_case(p));
+        let (case, new_case) = match existing {
+            Some(case) => {
+                self.add_to(case, p);
+                (case, false)
+            }
+            None => (self.open_case(p, report, now), true),
+        };
+        for key in &p.keys {
+            if !self.known_keys.contains_key(key) {
+                self.known_keys.insert(key.clone(), case);
+                self.new_keys.push((key.clone(), case));
+            }
+        }
+        (case, new_case)
+    }
+
+    /// Counts `p` into an existing case: one opened by this batch directly,
+    /// one already stored through a bump.
+    fn add_to(&mut self, case: CaseId, p: &Prepared) {
+        if let Some(opened) = self.opened.get(&case).map(|&i| &mut self.new_cases[i]) {
+            opened.report_count += 1;
+            opened.max_cvss = max_option(opened.max_cvss, p.cvss);
+            opened.exploited |= p.exploited;
+            return;
+        }
+        let bump = self.bumps.entry(case).or_insert(CaseBump {
+            id: case,
+            added: 0,
+            max_cvss: None,
+            exploited: false,
+        });
+        bump.added += 1;
+        bump.max_cvss = max_option(bump.max_cvss, p.cvss);
+        bump.exploited |= p.exploited;
+    }
+
+    /// A live case whose text is a near duplicate of `p`'s: a stored case
+    /// sharing a band, or one this batch opened.
+    fn near_case(&self, p: &Prepared) -> Option<CaseId> {
+        if p.has_public_id {
+            return None;
+        }
+        let (signature, bands) = (p.signature.as_ref()?, p.bands.as_ref()?);
+        let stored = self
+            .stored_candidates
+            .get(&p.index)
+            .into_iter()
+            .flatten()
+            .copied();
+        let opened = bands
+            .iter()
+            .filter_map(|b| self.batch_bands.get(b).copied());
+        stored.chain(opened).find(|case| {
+            self.signatures
+                .get(case)
+                .is_some_and(|s| signature.is_near(s))
+        })
+    }
+
+    fn open_case(&mut self, p: &Prepared, report: VulnReportId, now: DateTime<Utc>) -> CaseId {
+        let id = CaseId::random();
+        let seq = self.next_seq;
+        self.next_seq += 1;
+        let inputs = PriorityInputs {
+            cvss: p.cvss,
+            qualitative: p.qualitative,
+            exploited: p.exploited,
+            exposure: 0.0,
+        };
+        if let (Some(signature), Some(bands)) = (&p.signature, p.bands) {
+            for band in bands {
+                self.batch_bands.entry(band).or_insert(id);
+            }
+            self.signatures.insert(id, signature.clone());
+            self.opened_bands.push((seq, id, bands));
+        }
+        self.opened.insert(id, self.new_cases.len());
+        self.new_cases.push(NewVulnCase {
+            id,
+            seq,
+            canonical_report_id: report,
+            title: p.title.clone(),
+            state: CaseState::New.as_str().to_owned(),
+            report_count: 1,
+            max_cvss: p.cvss,
+            qualitative: p.qualitative.map(|q| format!("{q:?}").to_ascii_lowercase()),
+            exploited: p.exploited,
+            exposure: 0.0,
+            priority: priority(&inputs),
+            // Embargoed material is AMBER until an analyst decides otherwise.
+            tlp: Tlp::Amber.as_str().to_owned(),
+            signature: p.signature.as_ref().map(Signature::to_bytes),
+            embargo_until: Some(EmbargoPolicy::default().deadline(now, p.exploited)),
+            created_at: now,
+        });
+        id
+    }
+}
+
+fn max_option(a: Option<f64>, b: Option<f64>) -> Option<f64> {
+    match (a, b) {
+        (Some(x), Some(y)) => Some(x.max(y)),
+        (x, None) => x,
+        (None, y) => y,
+    }
+}
+
+fn count(records: &[IngestRecordView], status: &str) -> usize {
+    records.iter().filter(|r| r.status == status).count()
+}

@@ -1,0 +1,409 @@
+//! Clearinghouse intake: reports and the cases (clusters) they belong to,
+//! written in bulk.
+//!
+//! Intake runs in large batches, so every statement here works on many rows
+//! at once: lookups are `IN (…)` lists and inserts are multi-row `VALUES`
+//! lists, both generated with numbered placeholders only (the SQL text is
+//! fixed apart from how many placeholders it has), in chunks below either
+//! backend's parameter limit. Batches are serialised: SQLite has one writer,
+//! and on PostgreSQL [`Tx::lock_intake`] takes a transaction-scoped advisory
+//! lock, so two batches never create two cases for one new key.
+use crate::codec::ms;
+use crate::{Dialect, StoreError, Tx};
+use bulwark_domain::ids::{CaseId, ModelId, OrgId, SubmissionId, UserId, VulnReportId};
+use chrono::{DateTime, Utc};
+use sqlx::any::AnyRow;
+use sqlx::Row;
+use std::collections::{HashMap, HashSet};
+use std::fmt::Write as _;
+
+/// Most bound parameters in one statement (SQLite allows 32,766 since
+/// 3.32; PostgreSQL 65,535).
+const MAX_PARAMS: usize = 30_000;
+
+/// Advisory-lock key of intake batches on PostgreSQL ("bulwark intake").
+const INTAKE_LOCK: i64 = 0x6275_6c77_696e_7461;
+
+/// A report to insert.
+#[derive(Debug, Clone)]
+pub struct NewVulnReport {
+    /// Its id.
+    pub id: VulnReportId,
+    /// The case it joins.
+    pub case_id: CaseId,
+    /// Hex SHA-256 of the normalised report.
+    pub content_hash: String,
+    /// The submitter's own key, when given.
+    pub client_key: Option<String>,
+    /// Who sent it.
+    pub submitter_org: OrgId,
+    /// Which user sent it.
+    pub submitter_user: UserId,
+    /// `sarif`, `osv`, …
+    pub source_format: String,
+    /// The id in the source document.
+    pub source_id: Option<String>,
+    /// A one-line title.
+    pub title: String,
+    /// Its highest CVSS score.
+    pub cvss: Option<f64>,
+    /// The model under review that found it, when it came from a review.
+    pub found_by_model: Option<ModelId>,
+    /// The review submission it came from.
+    pub found_in_submission: Option<SubmissionId>,
+    /// The normalised report (JSON).
+    pub report: String,
+    /// When it was received.
+    pub received_at: DateTime<Utc>,
+}
+
+/// A case to insert.
+#[derive(Debug, Clone)]
+pub struct NewVulnCase {
+    /// Its id.
+    pub id: CaseId,
+    /// Its sequence number (the human id is derived from it).
+    pub seq: i64,
+    /// The first report, which stays canonical until an analyst changes it.
+    pub canonical_report_id: VulnReportId,
+    /// Title of the canonical report.
+    pub title: String,
+    /// Lifecycle state (`new`).
+    pub state: String,
+    /// Reports so far.
+    pub report_count: i64,
+    /// Highest CVSS score of its reports.
+    pub max_cvss: Option<f64>,
+    /// Highest qualitative rating when no CVSS score exists.
+    pub qualitative: Option<String>,
+    /// Known exploited.
+    pub exploited: bool,
+    /// Weighted count of operators with an affected asset.
+    pub exposure: f64,
+    /// Triage priority 0–100.
+    pub priority: f64,
+    /// TLP of what it holds (`AMBER` until an analyst says otherwise).
+    pub tlp: String,
+    /// MinHash signature of the canonical report's text.
+    pub signature: Option<Vec<u8>>,
+    /// Publication deadline.
+    pub embargo_until: Option<DateTime<Utc>>,
+    /// Opened at.
+    pub created_at: DateTime<Utc>,
+}
+
+/// A case's sequence number and signature (near-duplicate index input).
+#[derive(Debug, Clone)]
+pub struct CaseSignatureRow {
+    /// Its sequence number.
+    pub seq: i64,
+    /// The case.
+    pub id: CaseId,
+    /// Its MinHash signature, when its text was long enough.
+    pub signature: Option<Vec<u8>>,
+}
+
+/// Changes to an existing case from the reports a batch added.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CaseBump {
+    /// The case.
+    pub id: CaseId,
+    /// Reports added.
+    pub added: i64,
+    /// Highest CVSS score among them.
+    pub max_cvss: Option<f64>,
+    /// Whether any says the vulnerability is exploited.
+    pub exploited: bool,
+}
+
+impl Tx {
+    /// Serialises intake batches (PostgreSQL advisory lock until commit;
+    /// SQLite transactions already exclude each other).
+    pub async fn lock_intake(&mut self) -> Result<(), StoreError> {
+        if self.dialect == Dialect::Postgres {
+            sqlx::query("SELECT pg_advisory_xact_lock($1)")
+                .bind(INTAKE_LOCK)
+                .execute(&mut *self.tx)
+                .await?;
+        }
+        Ok(())
+    }
+
+    /// Which of `hashes` are already stored.
+    pub async fn existing_content_hashes(
+        &mut self,
+        hashes: &[String],
+    ) -> Result<HashSet<String>, StoreError> {
+        let mut found = HashSet::new();
+        for chunk in hashes.chunks(MAX_PARAMS) {
+            let sql = format!(
+                "SELECT content_hash FROM vuln_reports WHERE content_hash IN ({})",
+                placeholders(1, chunk.len())
+            );
+            let mut query = sqlx::query(&sql);
+            for hash in chunk {
+                query = query.bind(hash);
+            }
+            for row in query.fetch_all(&mut *self.tx).await? {
+                found.insert(row.try_get::<String, _>(0)?);
+            }
+        }
+        Ok(found)
+    }
+
+    /// Which of `keys` the organisation already used as client keys.
+    pub async fn existing_client_keys(
+        &mut self,
+        org: OrgId,
+        keys: &[String],
+    ) -> Result<HashSet<String>, StoreError> {
+        let mut found = HashSet::new();
+        for chunk in keys.chunks(MAX_PARAMS) {
+            let sql = format!(
+                "SELECT client_key FROM vuln_reports WHERE submitter_org = $1 AND client_key IN ({})",
+                placeholders(2, chunk.len())
+            );
+            let mut query = sqlx::query(&sql).bind(org.to_string());
+            for key in chunk {
+                query = query.bind(key);
+            }
+            for row in query.fetch_all(&mut *self.tx).await? {
+                found.insert(row.try_get::<String, _>(0)?);
+            }
+        }
+        Ok(found)
+    }
+
+    /// The cases holding any of `keys`, by key.
+    pub async fn cases_by_keys(
+        &mut self,
+        keys: &[String],
+    ) -> Result<HashMap<String, CaseId>, StoreError> {
+        let mut found = HashMap::new();
+        for chunk in keys.chunks(MAX_PARAMS) {
+            let sql = format!(
+                "SELECT key, case_id FROM vuln_keys WHERE key IN ({})",
+                placeholders(1, chunk.len())
+            );
+            let mut query = sqlx::query(&sql);
+            for key in chunk {
+                query = query.bind(key);
+            }
+            for row in query.fetch_all(&mut *self.tx).await? {
+                found.insert(row.try_get::<String, _>(0)?, case_id(&row, 1)?);
+            }
+        }
+        Ok(found)
+    }
+
+    /// Cases opened after sequence number `after` (oldest first, at most
+    /// `limit`), with their signatures: how the in-memory near-duplicate
+    /// index catches up with what other processes filed.
+    pub async fn vuln_case_signatures_since(
+        &mut self,
+        after: i64,
+        limit: i64,
+    ) -> Result<Vec<CaseSignatureRow>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT seq, id, signature FROM vuln_cases WHERE seq > $1 AND merged_into IS NULL \
+             ORDER BY seq LIMIT $2",
+        )
+        .bind(after)
+        .bind(limit)
+        .fetch_all(&mut *self.tx)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                Ok(CaseSignatureRow {
+                    seq: row.try_get(0)?,
+                    id: case_id(row, 1)?,
+                    signature: row.try_get::<Option<Vec<u8>>, _>(2)?,
+                })
+            })
+            .collect()
+    }
+
+    /// The signatures of `cases` that are still live (not merged away).
+    pub async fn vuln_case_signatures(
+        &mut self,
+        cases: &[CaseId],
+    ) -> Result<HashMap<CaseId, Vec<u8>>, StoreError> {
+        let mut found = HashMap::new();
+        for chunk in cases.chunks(MAX_PARAMS) {
+            let sql = format!(
+                "SELECT id, signature FROM vuln_cases WHERE id IN ({}) AND merged_into IS NULL AND signature IS NOT NULL",
+                placeholders(1, chunk.len())
+            );
+            let mut query = sqlx::query(&sql);
+            for case in chunk {
+                query = query.bind(case.to_string());
+            }
+            for row in query.fetch_all(&mut *self.tx).await? {
+                found.insert(case_id(&row, 0)?, row.try_get::<Vec<u8>, _>(1)?);
+            }
+        }
+        Ok(found)
+    }
+
+    /// The next case sequence number.
+    pub async fn next_case_seq(&mut self) -> Result<i64, StoreError> {
+        let row = sqlx::query("SELECT COALESCE(MAX(seq), 0) + 1 FROM vuln_cases")
+            .fetch_one(&mut *self.tx)
+            .await?;
+        Ok(row.try_get::<i64, _>(0)?)
+    }
+
+    /// Inserts new cases.
+    pub async fn insert_vuln_cases(&mut self, cases: &[NewVulnCase]) -> Result<(), StoreError> {
+        const COLUMNS: usize = 16;
+        for chunk in cases.chunks(MAX_PARAMS / COLUMNS) {
+            let sql = format!(
+                "INSERT INTO vuln_cases (id, seq, canonical_report_id, title, state, report_count, max_cvss, \
+                 qualitative, exploited, exposure, priority, tlp, signature, embargo_until, created_at, updated_at) \
+                 VALUES {}",
+                value_rows(COLUMNS, chunk.len())
+            );
+            let mut query = sqlx::query(&sql);
+            for c in chunk {
+                query = query
+                    .bind(c.id.to_string())
+                    .bind(c.seq)
+                    .bind(c.canonical_report_id.to_string())
+                    .bind(&c.title)
+                    .bind(&c.state)
+                    .bind(c.report_count)
+                    .bind(c.max_cvss)
+                    .bind(&c.qualitative)
+                    .bind(i64::from(c.exploited))
+                    .bind(c.exposure)
+                    .bind(c.priority)
+                    .bind(&c.tlp)
+                    .bind(&c.signature)
+                    .bind(c.embargo_until.map(ms))
+                    .bind(ms(c.created_at))
+                    .bind(ms(c.created_at));
+            }
+            query.execute(&mut *self.tx).await?;
+        }
+        Ok(())
+    }
+
+    /// Inserts reports.
+    pub async fn insert_vuln_reports(
+        &mut self,
+        reports: &[NewVulnReport],
+    ) -> Result<(), StoreError> {
+        const COLUMNS: usize = 14;
+        for chunk in reports.chunks(MAX_PARAMS / COLUMNS) {
+            let sql = format!(
+                "INSERT INTO vuln_reports (id, case_id, content_hash, client_key, submitter_org, submitter_user, \
+                 source_format, source_id, title, cvss, found_by_model, found_in_submission, report, received_at) \
+                 VALUES {}",
+                value_rows(COLUMNS, chunk.len())
+            );
+            let mut query = sqlx::query(&sql);
+            for r in chunk {
+                query = query
+                    .bind(r.id.to_string())
+                    .bind(r.case_id.to_string())
+                    .bind(&r.content_hash)
+                    .bind(&r.client_key)
+                    .bind(r.submitter_org.to_string())
+                    .bind(r.submitter_user.to_string())
+                    .bind(&r.source_format)
+                    .bind(&r.source_id)
+                    .bind(&r.title)
+                    .bind(r.cvss)
+                    .bind(r.found_by_model.map(|m| m.to_string()))
+                    .bind(r.found_in_submission.map(|s| s.to_string()))
+                    .bind(&r.report)
+                    .bind(ms(r.received_at));
+            }
+            query.execute(&mut *self.tx).await?;
+        }
+        Ok(())
+    }
+
+    /// Files exact keys under their cases (keys already filed keep their case).
+    pub async fn insert_vuln_keys(&mut self, keys: &[(String, CaseId)]) -> Result<(), StoreError> {
+        for chunk in keys.chunks(MAX_PARAMS / 2) {
+            let sql = format!(
+                "INSERT INTO vuln_keys (key, case_id) VALUES {} ON CONFLICT (key) DO NOTHING",
+                value_rows(2, chunk.len())
+            );
+            let mut query = sqlx::query(&sql);
+            for (key, case) in chunk {
+                query = query.bind(key).bind(case.to_string());
+            }
+            query.execute(&mut *self.tx).await?;
+        }
+        Ok(())
+    }
+
+    /// Adds a batch's reports to an existing case: count, highest score,
+    /// exploitation.
+    pub async fn bump_vuln_case(
+        &mut self,
+        bump: &CaseBump,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "UPDATE vuln_cases SET report_count = report_count + $2, \
+             max_cvss = CASE WHEN max_cvss IS NULL OR max_cvss < $3 THEN $3 ELSE max_cvss END, \
+             exploited = CASE WHEN $4 = 1 THEN 1 ELSE exploited END, updated_at = $5 WHERE id = $1",
+        )
+        .bind(bump.id.to_string())
+        .bind(bump.added)
+        .bind(bump.max_cvss)
+        .bind(i64::from(bump.exploited))
+        .bind(ms(now))
+        .execute(&mut *self.tx)
+        .await?;
+        Ok(())
+    }
+}
+
+/// `$first, $first+1, …` (n of them).
+fn placeholders(first: usize, n: usize) -> String {
+    let mut sql = String::with_capacity(n * 7);
+    for i in 0..n {
+        if i > 0 {
+            sql.push_str(", ");
+        }
+        let _ = write!(sql, "${}", first + i);
+    }
+    sql
+}
+
+/// `($1, …, $c), ($c+1, …), …` for `rows` rows of `columns` columns.
+fn value_rows(columns: usize, rows: usize) -> String {
+    let mut sql = String::with_capacity(rows * columns * 6);
+    for row in 0..rows {
+        if row > 0 {
+            sql.push_str(", ");
+        }
+        sql.push('(');
+        sql.push_str(&placeholders(1 + row * columns, columns));
+        sql.push(')');
+    }
+    sql
+}
+
+fn case_id(row: &AnyRow, index: usize) -> Result<CaseId, StoreError> {
+    let text: String = row.try_get(index)?;
+    text.parse().map_err(|_| StoreError::Corrupt {
+        column: "case_id",
+        message: format!("{text:?} is not a case id"),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn placeholders_are_numbered_per_row() {
+        assert_eq!(placeholders(3, 2), "$3, $4");
+        assert_eq!(value_rows(2, 2), "($1, $2), ($3, $4)");
+    }
+}
