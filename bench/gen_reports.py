@@ -30,12 +30,18 @@ number of unique reports.
 
 Prints one JSON object with the counts (also written to DIR/.manifest.json: a hidden file,
 which `bulwark ingest DIR` skips).
-Same --seed and --n: byte-identical output.
+
+The OSV and the SARIF stream are independent (OSV records repeat only OSV records, SARIF
+results only SARIF results): one seeded plan decides the kind of every record, then each
+stream is generated from its own seeded generator, in two processes (--jobs 2, default) or
+one after the other (--jobs 1). Same --seed and --n: byte-identical report files, whatever
+--jobs (the manifest differs only in "seconds").
 """
 
 import argparse
 import json
 import math
+import multiprocessing
 import os
 import random
 import re
@@ -375,6 +381,7 @@ class Gen:
         self.seen_osv = 0
         self.seen_sarif = 0
         self.used_locs = set()
+        self.sarif_repeats = set()  # (tool, index in its log, result) of verbatim repeats
         self.used_pkgs = set()
         self.osv_counter = 0
         self.cve_counter = 0
@@ -382,6 +389,7 @@ class Gen:
                        "sarif_verbatim": 0, "sarif_verbatim_same_index": 0, "sarif_near": 0}
         self.near_j = []
         self.near_expected_merges = 0.0
+        self.near_merge_var = 0.0  # variance of the number of near merges (sum of p(1-p))
         self.tool_rules = [self._rules_for(t) for t in range(len(TOOLS))]
         self.tool_rules_json = [self._rules_json(t) for t in range(len(TOOLS))]
 
@@ -700,10 +708,14 @@ class Gen:
     def sarif_verbatim(self):
         t, *_, res, pos = self.rng.choice(self.sarif_pool)
         self.counts["sarif_verbatim"] += 1
-        if self.emit_sarif(t, res) == pos:
-            # Same tool, same result, same index in its log (the source id `tool:rule#index`):
-            # the same normalised report, which the server answers as a duplicate.
+        # The source id is `tool:rule#index`: a repeat is the same normalised report (the
+        # server answers duplicate) when the same result already went out at the same index
+        # of one of the tool's logs -- the original's index or an earlier repeat's.
+        key = (t, self.emit_sarif(t, res), res)
+        if key == (t, pos, res) or key in self.sarif_repeats:
             self.counts["sarif_verbatim_same_index"] += 1
+        else:
+            self.sarif_repeats.add(key)
 
     def sarif_near(self):
         r = self.rng
@@ -713,7 +725,9 @@ class Gen:
         line = self.fresh_line(root, uri)
         text, j = self.reword(message, cls[2], flow_text)
         self.near_j.append(j)
-        self.near_expected_merges += p_merge(j)
+        p = p_merge(j)
+        self.near_expected_merges += p
+        self.near_merge_var += p * (1 - p)
         self.counts["sarif_near"] += 1
         self.emit_sarif(t, self.result_json(rid, ridx, text, uri, line, self.hexs(16), flow))
 
@@ -755,35 +769,53 @@ class Gen:
             if k < POOL:
                 pool[k] = item
 
-    def run(self, n):
-        r = self.rng
-        c1 = P_OSV_UNIQUE
-        c2 = c1 + P_SARIF_UNIQUE
-        c3 = c2 + P_OSV_VERBATIM
-        c4 = c3 + P_OSV_OTHER_TEXT
-        c5 = c4 + P_SARIF_VERBATIM
-        for _ in range(n):
-            x = r.random()
-            if x < c1:
-                self.osv_unique()
-            elif x < c2:
-                self.sarif_unique()
-            elif x < c4:
-                if not self.osv_pool:
-                    self.osv_unique()
-                elif x < c3:
-                    self.osv_verbatim()
-                else:
-                    self.osv_other_text()
-            elif not self.sarif_pool:
-                self.sarif_unique()
-            elif x < c5:
-                self.sarif_verbatim()
-            else:
-                self.sarif_near()
+    def run(self, kinds):
+        """Generates one record per kind: the OSV kinds or the SARIF kinds of the plan."""
+        act = {OSV_UNIQUE: self.osv_unique, OSV_VERBATIM: self.osv_verbatim,
+               OSV_OTHER_TEXT: self.osv_other_text, SARIF_UNIQUE: self.sarif_unique,
+               SARIF_VERBATIM: self.sarif_verbatim, SARIF_NEAR: self.sarif_near}
+        for kind in kinds:
+            if kind in (OSV_VERBATIM, OSV_OTHER_TEXT) and not self.osv_pool:
+                kind = OSV_UNIQUE
+            elif kind in (SARIF_VERBATIM, SARIF_NEAR) and not self.sarif_pool:
+                kind = SARIF_UNIQUE
+            act[kind]()
         self.flush_osv()
         for t in sorted(self.tool_buffers):
             self.flush_sarif(t)
+        return (self.counts, self.near_j, self.near_expected_merges, self.near_merge_var,
+                self.osv_files, self.sarif_files)
+
+
+OSV_UNIQUE, OSV_VERBATIM, OSV_OTHER_TEXT, SARIF_UNIQUE, SARIF_VERBATIM, SARIF_NEAR = range(6)
+
+
+def plan(seed, n):
+    """The kind of each record, in order, split into the OSV and the SARIF stream (they are
+    independent: OSV records repeat only OSV records, SARIF results only SARIF results)."""
+    rnd = random.Random(seed).random
+    bounds = []
+    total = 0.0
+    for kind, p in ((OSV_UNIQUE, P_OSV_UNIQUE), (SARIF_UNIQUE, P_SARIF_UNIQUE),
+                    (OSV_VERBATIM, P_OSV_VERBATIM), (OSV_OTHER_TEXT, P_OSV_OTHER_TEXT),
+                    (SARIF_VERBATIM, P_SARIF_VERBATIM)):
+        total += p
+        bounds.append((total, kind))
+    osv, sarif = bytearray(), bytearray()
+    for _ in range(n):
+        x = rnd()
+        kind = next((k for b, k in bounds if x < b), SARIF_NEAR)
+        (osv if kind <= OSV_OTHER_TEXT else sarif).append(kind)
+    return osv, sarif
+
+
+_STREAMS = {}
+
+
+def generate_stream(job):
+    """Generates one stream (run in its own process)."""
+    name, seed, out = job
+    return Gen(f"{seed}/{name}", out).run(_STREAMS[name])
 
 
 def main():
@@ -791,16 +823,26 @@ def main():
     ap.add_argument("--out", required=True)
     ap.add_argument("--n", type=int, default=1_000_000)
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--jobs", type=int, default=2, help="processes: 2 (OSV and SARIF side by side) or 1")
     args = ap.parse_args()
     os.makedirs(args.out, exist_ok=True)
     started = time.time()
-    g = Gen(args.seed, args.out)
-    g.run(args.n)
-    c = g.counts
+    _STREAMS["osv"], _STREAMS["sarif"] = plan(args.seed, args.n)
+    jobs = [("osv", args.seed, args.out), ("sarif", args.seed, args.out)]
+    if args.jobs > 1:
+        # The two streams in two processes (fork: they inherit the plan).
+        with multiprocessing.get_context("fork").Pool(2) as pool:
+            results = pool.map(generate_stream, jobs)
+    else:
+        results = [generate_stream(job) for job in jobs]
+    c = {k: results[0][0][k] + results[1][0][k] for k in results[0][0]}
+    near_j = results[0][1] + results[1][1]
+    near_expected_merges = results[0][2] + results[1][2]
+    near_merge_sd = math.sqrt(results[0][3] + results[1][3])
     unique = c["osv_unique"] + c["sarif_unique"]
     exact = c["osv_verbatim"] + c["osv_other_text"] + c["sarif_verbatim"]
     near = c["sarif_near"]
-    js = sorted(g.near_j)
+    js = sorted(near_j)
     manifest = {
         "n": args.n,
         "seed": args.seed,
@@ -823,9 +865,12 @@ def main():
         },
         # Near duplicates MinHash (64 hashes, estimate >= 0.7) and LSH (16 bands of 4) are
         # expected to join, given each pair's true Jaccard similarity; the rest open cases.
-        "expected_near_merges_minhash": round(g.near_expected_merges),
-        "expected_cases_minhash": unique + near - round(g.near_expected_merges),
-        "files": {"osv": g.osv_files, "sarif": g.sarif_files},
+        "expected_near_merges_minhash": round(near_expected_merges),
+        "expected_cases_minhash": unique + near - round(near_expected_merges),
+        # Standard deviation of the number of near merges (independent pairs); see
+        # bench/intake_bench.sh for the tolerance it derives from it.
+        "near_merge_sd": round(near_merge_sd, 1),
+        "files": {"osv": results[0][4], "sarif": results[1][5]},
         "seconds": round(time.time() - started, 1),
     }
     with open(os.path.join(args.out, ".manifest.json"), "w") as f:

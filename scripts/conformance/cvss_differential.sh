@@ -5,7 +5,9 @@
 #
 #   scripts/conformance/cvss_differential.sh [--seed N] [--exhaustive-base] [...]
 #
-# Environment: VENV (default /tmp/bulwark-cvss-venv), CARGO_TARGET_DIR.
+# Environment: VENV (default /tmp/bulwark-cvss-venv), CARGO_TARGET_DIR,
+# BULWARK_CONFORMANCE_PROFILE (release, default, or debug: CI uses the debug
+# build that `cargo test` already made).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -19,7 +21,9 @@ if ! "$VENV/bin/python" -c "import cvss, sys; sys.exit(cvss.__version__ != '$CVS
     "$VENV/bin/pip" install --quiet "cvss==$CVSS_VERSION"
 fi
 
-(cd "$ROOT" && cargo build --release --quiet -p bulwark-formats --example cvss_oracle)
-ORACLE="${CARGO_TARGET_DIR:-$ROOT/target}/release/examples/cvss_oracle"
+PROFILE="${BULWARK_CONFORMANCE_PROFILE:-release}"
+if [ "$PROFILE" = release ]; then release=(--release); else release=(); fi
+(cd "$ROOT" && cargo build "${release[@]}" --quiet -p bulwark-formats --example cvss_oracle)
+ORACLE="${CARGO_TARGET_DIR:-$ROOT/target}/$PROFILE/examples/cvss_oracle"
 
 exec "$VENV/bin/python" "$ROOT/scripts/conformance/cvss_differential.py" --oracle "$ORACLE" "$@"

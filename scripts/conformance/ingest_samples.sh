@@ -16,8 +16,9 @@
 #   scripts/conformance/ingest_samples.sh [SAMPLES_DIR]
 #
 # SAMPLES_DIR defaults to ../shared/samples next to the repository root. Exits 0 with
-# "skipping: no samples" when it does not exist, 1 on any failure. Builds the release binary
-# if it is missing (cargo); downloads nothing. Needs jq, curl, python3.
+# "skipping: no samples" when it does not exist, 1 on any failure. Builds the binary first
+# (cargo: the release build, or the debug one with BULWARK_CONFORMANCE_PROFILE=debug, in
+# CARGO_TARGET_DIR or target/); downloads nothing. Needs jq, curl, python3.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -27,14 +28,14 @@ if [[ ! -d "$SAMPLES" ]]; then
   exit 0
 fi
 SAMPLES="$(cd "$SAMPLES" && pwd)"
-BIN="$ROOT/target/release/bulwark"
+PROFILE="${BULWARK_CONFORMANCE_PROFILE:-release}"
+BIN="${CARGO_TARGET_DIR:-$ROOT/target}/$PROFILE/bulwark"
 PORT="${BULWARK_CONFORMANCE_PORT:-18495}"
 PASS='conformance password 12345'
 export BULWARK_CONFORMANCE_PASSWORD="$PASS"
 
-if [[ ! -x "$BIN" ]]; then
-  (cd "$ROOT" && cargo build --release -q -p bulwark)
-fi
+if [[ "$PROFILE" == release ]]; then release=(--release); else release=(); fi
+(cd "$ROOT" && cargo build "${release[@]}" -q -p bulwark)
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/bulwark-ingest-samples.XXXXXX")"
 server_pid=""

@@ -22,6 +22,7 @@ pub mod reports;
 mod secrets;
 pub mod standards;
 pub mod submissions;
+pub mod taxii;
 pub mod throttle;
 pub mod views;
 pub mod worker;
@@ -47,6 +48,8 @@ pub struct App {
     pub throttle: Arc<throttle::LoginThrottle>,
     /// The clearinghouse's near-duplicate index (held during an intake batch).
     pub(crate) near_index: Arc<tokio::sync::Mutex<clearinghouse::near_index::NearIndex>>,
+    /// How vendors are reached and advisories signed (links, SMTP relay, retries).
+    pub coordination: Arc<clearinghouse::outbox::CoordinationConfig>,
 }
 
 impl App {
@@ -58,6 +61,7 @@ impl App {
             clock,
             throttle: Arc::new(throttle::LoginThrottle::default()),
             near_index: Arc::default(),
+            coordination: Arc::default(),
         }
     }
 }

@@ -94,6 +94,26 @@ pub enum Command {
     /// --json prints {accepted, duplicates, new_cases, rejected: [{file,
     /// reason}]}; the exit status is non-zero when anything was rejected.
     Ingest(ingest::IngestArgs),
+    /// Coordinate clearinghouse cases: notify vendors, publish advisories, follow notifications.
+    Case(cases::CaseArgs),
+    /// Vendor contacts (how vendors are notified), and a vendor's own cases and statuses.
+    Vendor(vendors::VendorArgs),
+    /// Export the advisories you may read (CSAF provider directory, OSV, CVE JSON 5, STIX 2.1).
+    ///
+    /// The server gives only what your organisation's TLP clearance allows;
+    /// --tlp lowers that ceiling further. Exits non-zero on bad arguments.
+    Export(export::ExportArgs),
+    /// Operators' assets: register an SBOM (CycloneDX or SPDX JSON), list assets.
+    ///
+    /// `bulwark sbom add FILE --operator ORG --asset NAME` registers the asset
+    /// (or replaces its inventory) and matches it against every published
+    /// advisory at once; notices follow.
+    Sbom(sbom::SbomArgs),
+    /// What affects each of an operator's assets now (affected components,
+    /// fixing versions, VEX suppressions, notice state).
+    Match(matching::MatchArgs),
+    /// Your organisation's notices; `bulwark notices ack ID` acknowledges a deployed fix.
+    Notices(matching::NoticesArgs),
 }
 
 impl Command {

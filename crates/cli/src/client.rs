@@ -159,7 +159,44 @@ impl Client {
         }
     }
 
+    /// `GET /api/v1{path}` of a file: the raw bytes of the answer.
+    pub async fn get_bytes(&self, path: &str) -> Result<Vec<u8>> {
+        let req = self
+            .http
+            .get(format!("{}/api/v1{path}", self.base))
+            .header(reqwest::header::ACCEPT, "*/*");
+        let req = match &self.token {
+            Some(t) => req.bearer_auth(t.expose()),
+            None => req,
+        };
+        self.send_raw(req).await
+    }
+
+    /// `POST /api/v1{path}` with a raw body of the given media type.
+    pub async fn post_typed_bytes(
+        &self,
+        path: &str,
+        media_type: &str,
+        body: Vec<u8>,
+    ) -> Result<Value> {
+        let req = self
+            .request(Method::POST, path)
+            .header(reqwest::header::CONTENT_TYPE, media_type)
+            .body(body);
+        self.send(req).await
+    }
+
     async fn send(&self, req: RequestBuilder) -> Result<Value> {
+        let bytes = self.send_raw(req).await?;
+        if bytes.iter().all(u8::is_ascii_whitespace) {
+            return Ok(Value::Null);
+        }
+        serde_json::from_slice(&bytes)
+            .context("the server's answer is not JSON: is --server a Bulwark server?")
+    }
+
+    /// Sends a request: the body of a success, an [`ApiError`] otherwise.
+    async fn send_raw(&self, req: RequestBuilder) -> Result<Vec<u8>> {
         let resp = req.send().await.map_err(|e| {
             anyhow::anyhow!(
                 "cannot reach the Bulwark server at {} ({}); is `bulwark serve` running? \
@@ -174,11 +211,7 @@ impl Client {
             .await
             .with_context(|| format!("cannot read the response of {}", self.base))?;
         if status.is_success() {
-            if bytes.iter().all(u8::is_ascii_whitespace) {
-                return Ok(Value::Null);
-            }
-            return serde_json::from_slice(&bytes)
-                .context("the server's answer is not JSON: is --server a Bulwark server?");
+            return Ok(bytes.to_vec());
         }
         let body: Value = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
         let text = |key: &str| body.get(key).and_then(Value::as_str).map(str::to_string);

@@ -11,6 +11,7 @@
 use crate::identity::{Actor, Role};
 use crate::ids::OrgId;
 use crate::review::SubmissionState;
+use bulwark_formats::model::Tlp;
 use std::fmt;
 
 /// Everything an actor can ask to do.
@@ -82,6 +83,28 @@ pub enum Action {
     ReadVulnCase,
     /// Triage, merge, split and coordinate cases.
     ManageVulnCase,
+    /// Read the cases one's vendor organisation was notified of.
+    ReadVendorCase,
+    /// Record one's vendor status (affected, not affected with VEX justification, fixed).
+    UpdateVendorStatus,
+    /// Read a case's evidence (proofs of concept, stored encrypted and embargoed).
+    ReadEvidence,
+    /// Read published advisories (further limited by TLP clearance).
+    ReadAdvisory,
+    /// Add threat-intelligence objects to a TAXII collection.
+    PublishThreatIntel,
+    /// Register and replace one's organisation's assets (SBOMs).
+    RegisterAssets,
+    /// Read one's organisation's assets and the notices about them.
+    ReadAssets,
+    /// Acknowledge that a fix was deployed on one's asset.
+    AcknowledgePatch,
+    /// Read time-to-patch and exposure figures per sector.
+    ReadPatchMetrics,
+    /// Propose a review finding to the clearinghouse (the lab must consent).
+    ProposeVulnShare,
+    /// Consent (or refuse) to a finding on one's model going to the clearinghouse.
+    ConsentVulnShare,
 }
 
 impl Action {
@@ -120,6 +143,17 @@ impl Action {
         Action::SubmitVulnReport,
         Action::ReadVulnCase,
         Action::ManageVulnCase,
+        Action::ReadVendorCase,
+        Action::UpdateVendorStatus,
+        Action::ReadEvidence,
+        Action::ReadAdvisory,
+        Action::PublishThreatIntel,
+        Action::RegisterAssets,
+        Action::ReadAssets,
+        Action::AcknowledgePatch,
+        Action::ReadPatchMetrics,
+        Action::ProposeVulnShare,
+        Action::ConsentVulnShare,
     ];
 
     /// True for actions that change something (refused to read-only tokens).
@@ -140,6 +174,11 @@ impl Action {
                 | Action::ReadEvalRun
                 | Action::ReadEvalTranscript
                 | Action::ReadVulnCase
+                | Action::ReadVendorCase
+                | Action::ReadEvidence
+                | Action::ReadAdvisory
+                | Action::ReadAssets
+                | Action::ReadPatchMetrics
         )
     }
 }
@@ -187,6 +226,11 @@ pub enum Resource<'a> {
     Designation {
         /// The subject's lab, when known.
         lab: Option<OrgId>,
+    },
+    /// A clearinghouse case, with the vendor organisations notified of it.
+    VulnCase {
+        /// Vendors notified of the case.
+        vendors: &'a [OrgId],
     },
 }
 
@@ -267,6 +311,7 @@ pub fn relation(actor: &Actor, resource: &Resource<'_>) -> Relation {
             }
         }
         Resource::Designation { lab } => own_or_other(lab == Some(actor.org_id)),
+        Resource::VulnCase { vendors } => own_or_other(vendors.contains(&actor.org_id)),
     }
 }
 
@@ -337,7 +382,40 @@ pub fn allows(role: Role, action: Action, rel: Relation) -> bool {
             rel == R::Global && (lab || agency || matches!(role, Analyst | VendorContact))
         }
         A::ReadVulnCase | A::ManageVulnCase => role == Analyst && rel == R::Global,
+        // A vendor sees only the cases it was notified of, and the evidence in
+        // them (it needs the proof of concept to fix); analysts see all of it.
+        A::ReadVendorCase | A::UpdateVendorStatus => role == VendorContact && rel == R::Own,
+        A::ReadEvidence => {
+            (role == Analyst && matches!(rel, R::Global | R::Own | R::Other))
+                || (role == VendorContact && rel == R::Own)
+        }
+        // Published advisories are for everyone with an account; TLP
+        // clearance ([`tlp_visible`]) limits what each one receives.
+        A::ReadAdvisory => rel == R::Global,
+        A::PublishThreatIntel => role == Analyst && rel == R::Global,
+        A::RegisterAssets | A::ReadAssets | A::AcknowledgePatch => {
+            role == Operator && rel == R::Own
+        }
+        A::ReadPatchMetrics => matches!(role, Analyst | Admin) && rel == R::Global,
+        A::ProposeVulnShare => role == Reviewer && rel == R::AgencyAuthor,
+        A::ConsentVulnShare => role == LabAdmin && rel == R::Own,
     }
+}
+
+/// The TLP clearance an actor holds: clearinghouse analysts see every level;
+/// everyone else what their organisation was cleared for (`None`: CLEAR only).
+pub fn tlp_clearance(actor: &Actor, org_clearance: Option<Tlp>) -> Tlp {
+    if actor.role == Role::Analyst {
+        Tlp::Red
+    } else {
+        org_clearance.unwrap_or(Tlp::Clear)
+    }
+}
+
+/// Whether something marked `level` may go to a holder of `clearance`: the
+/// one TLP rule, used by every way out (API, TAXII, exports, notices, pages).
+pub fn tlp_visible(clearance: Tlp, level: Tlp) -> bool {
+    level <= clearance
 }
 
 /// Decides whether `actor` may perform `action` on `resource`.
@@ -458,6 +536,50 @@ mod tests {
         assert!(
             golden == current,
             "the policy changed: review the diff, then run with BULWARK_UPDATE_GOLDEN=1\n{current}"
+        );
+    }
+
+    #[test]
+    fn tlp_clearance_bounds_every_level() {
+        let org = OrgId::random();
+        let operator = actor(Role::Operator, org);
+        assert_eq!(tlp_clearance(&operator, None), Tlp::Clear);
+        let green = tlp_clearance(&operator, Some(Tlp::Green));
+        assert!(tlp_visible(green, Tlp::Clear) && tlp_visible(green, Tlp::Green));
+        for above in [Tlp::Amber, Tlp::AmberStrict, Tlp::Red] {
+            assert!(!tlp_visible(green, above), "{above:?} leaked to GREEN");
+        }
+        let analyst = actor(Role::Analyst, org);
+        assert_eq!(tlp_clearance(&analyst, None), Tlp::Red);
+    }
+
+    #[test]
+    fn vendors_see_only_cases_they_were_notified_of() {
+        let (mine, other) = (OrgId::random(), OrgId::random());
+        let vendor = actor(Role::VendorContact, mine);
+        let notified = [mine];
+        let elsewhere = [other];
+        let case = |v| Resource::VulnCase { vendors: v };
+        assert_eq!(
+            authorize(&vendor, Action::ReadVendorCase, &case(&notified)),
+            Ok(())
+        );
+        assert_eq!(
+            authorize(&vendor, Action::ReadEvidence, &case(&notified)),
+            Ok(())
+        );
+        assert_eq!(
+            authorize(&vendor, Action::ReadVendorCase, &case(&elsewhere)),
+            Err(Denied)
+        );
+        assert_eq!(
+            authorize(&vendor, Action::ReadEvidence, &case(&elsewhere)),
+            Err(Denied)
+        );
+        let analyst = actor(Role::Analyst, other);
+        assert_eq!(
+            authorize(&analyst, Action::ReadEvidence, &case(&notified)),
+            Ok(())
         );
     }
 

@@ -1,4 +1,5 @@
 //! Policy settings that administrators may change.
+use crate::clearinghouse::case::EmbargoPolicy;
 use crate::error::DomainError;
 use crate::review::{DEFAULT_MAX_WINDOW_DAYS, MAX_WINDOW_BOUNDS};
 use serde::{Deserialize, Serialize};
@@ -19,6 +20,10 @@ pub struct PolicySettings {
     pub max_window_days: i64,
     /// Slugs of the standards bodies that must all sign a standard version.
     pub required_bodies: Vec<String>,
+    /// Clearinghouse embargo deadlines (settings stored before it existed
+    /// read as the defaults: 90 days, 7 when exploited).
+    #[serde(default)]
+    pub embargo: EmbargoPolicy,
 }
 
 impl Default for PolicySettings {
@@ -29,6 +34,7 @@ impl Default for PolicySettings {
                 .iter()
                 .map(|s| s.to_string())
                 .collect(),
+            embargo: EmbargoPolicy::default(),
         }
     }
 }
@@ -56,6 +62,31 @@ impl PolicySettings {
                 )
             })?;
         }
-        Ok(())
+        self.embargo.validate()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn settings_stored_without_an_embargo_read_as_the_defaults() {
+        let old = r#"{"max_window_days": 30, "required_bodies": ["commerce"]}"#;
+        let s: PolicySettings = serde_json::from_str(old).expect("old settings load");
+        assert_eq!(s.embargo, EmbargoPolicy::default());
+        assert!(s.validate().is_ok());
+    }
+
+    #[test]
+    fn the_embargo_is_validated_with_the_rest() {
+        let mut s = PolicySettings::default();
+        s.embargo.exploited_days = s.embargo.default_days + 1;
+        let err = s
+            .validate()
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(err.contains("embargo_exploited_days"), "{err}");
     }
 }

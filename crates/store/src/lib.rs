@@ -8,6 +8,8 @@
 #![forbid(unsafe_code)]
 
 mod accounts;
+mod advisories;
+mod assets;
 mod audit;
 mod codec;
 mod designations;
@@ -16,10 +18,19 @@ mod eval_runs;
 mod review;
 mod secrets;
 mod standards;
+mod taxii;
+mod vendor_cases;
+mod vendor_outbox;
 mod vuln_cases;
 mod vuln_intake;
+mod vuln_workflow;
 
 pub use accounts::{ApiTokenRow, OrgRow, SessionRow, UserRow};
+pub use advisories::{AdvisoryRevisionRow, AdvisoryRow, MAX_TLP_LEVELS};
+pub use assets::{
+    AdvisoryDocumentRow, AdvisoryPackageRow, AssetComponentRow, AssetRow, AssetVexRow, HolderRow,
+    NewNotice, NoticeRow, NoticeTimesRow,
+};
 pub use audit::{AuditEventRow, CheckpointRow, NewAuditEvent};
 pub use designations::{ContestRow, DesignationRow, ProfileRow};
 pub use error::StoreError;
@@ -27,8 +38,18 @@ pub use eval_runs::{EvalLeaseRow, EvalRunOutcomeRow, EvalRunRow, EvalRunStatus};
 pub use review::{FindingRow, ModelRow, OrgKeyRow, ReportRow, SubmissionRow};
 pub use secrets::SecretRow;
 pub use standards::{SignoffRow, StandardVersionRow};
+pub use taxii::{
+    NewTaxiiObject, TaxiiCollectionRow, TaxiiObjectQuery, TaxiiObjectRow, TaxiiStatusRow,
+    TaxiiVersionFilter,
+};
+pub use vendor_cases::{VendorStatusRow, VendorStatusUpdate};
+pub use vendor_outbox::{OutboxAttemptRow, OutboxMessageRow, OutboxOutcome, VendorContactRow};
 pub use vuln_cases::{VulnCaseRow, VulnReportRow};
 pub use vuln_intake::{CaseBump, CaseSignatureRow, NewVulnCase, NewVulnReport};
+pub use vuln_workflow::{
+    CaseEventRow, CaseFacts, CaseVendorRow, EvidenceRow, ReportProvenanceRow, ShareDecision,
+    VulnShareRow,
+};
 
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{Any, AnyPool, Transaction};
@@ -102,7 +123,11 @@ impl Store {
                 Box::pin(async move {
                     if dialect == Dialect::Sqlite {
                         use sqlx::Executor;
-                        conn.execute("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000;")
+                        // cache_size: 32 MiB per connection (default 2 MiB), grown on
+                        // demand; bulk intake inserts into several indexes on random
+                        // keys (ids, content hashes, exact keys), which a small
+                        // cache turns into a page read per row.
+                        conn.execute("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000; PRAGMA cache_size = -32768;")
                             .await?;
                     }
                     Ok(())

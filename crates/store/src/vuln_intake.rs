@@ -3,7 +3,8 @@
 //!
 //! Intake runs in large batches, so every statement here works on many rows
 //! at once: lookups are `IN (…)` lists and inserts are multi-row `VALUES`
-//! lists, both generated with numbered placeholders only (the SQL text is
+//! lists, both generated with placeholders only (numbered on PostgreSQL,
+//! anonymous `?` on SQLite: see [`placeholders`]; the SQL text is
 //! fixed apart from how many placeholders it has), in chunks below either
 //! backend's parameter limit. Batches are serialised: SQLite has one writer,
 //! and on PostgreSQL [`Tx::lock_intake`] takes a transaction-scoped advisory
@@ -138,7 +139,7 @@ impl Tx {
         for chunk in hashes.chunks(MAX_PARAMS) {
             let sql = format!(
                 "SELECT content_hash FROM vuln_reports WHERE content_hash IN ({})",
-                placeholders(1, chunk.len())
+                placeholders(self.dialect, 1, chunk.len())
             );
             let mut query = sqlx::query(&sql);
             for hash in chunk {
@@ -160,8 +161,9 @@ impl Tx {
         let mut found = HashSet::new();
         for chunk in keys.chunks(MAX_PARAMS) {
             let sql = format!(
-                "SELECT client_key FROM vuln_reports WHERE submitter_org = $1 AND client_key IN ({})",
-                placeholders(2, chunk.len())
+                "SELECT client_key FROM vuln_reports WHERE submitter_org = {} AND client_key IN ({})",
+                placeholders(self.dialect, 1, 1),
+                placeholders(self.dialect, 2, chunk.len())
             );
             let mut query = sqlx::query(&sql).bind(org.to_string());
             for key in chunk {
@@ -183,7 +185,7 @@ impl Tx {
         for chunk in keys.chunks(MAX_PARAMS) {
             let sql = format!(
                 "SELECT key, case_id FROM vuln_keys WHERE key IN ({})",
-                placeholders(1, chunk.len())
+                placeholders(self.dialect, 1, chunk.len())
             );
             let mut query = sqlx::query(&sql);
             for key in chunk {
@@ -205,7 +207,9 @@ impl Tx {
         limit: i64,
     ) -> Result<Vec<CaseSignatureRow>, StoreError> {
         let rows = sqlx::query(
-            "SELECT seq, id, signature FROM vuln_cases WHERE seq > $1 AND merged_into IS NULL \
+            // Merged cases too: near duplicates of their text go to the
+            // case they were merged into (resolved at lookup).
+            "SELECT seq, id, signature FROM vuln_cases WHERE seq > $1 \
              ORDER BY seq LIMIT $2",
         )
         .bind(after)
@@ -232,7 +236,7 @@ impl Tx {
         for chunk in cases.chunks(MAX_PARAMS) {
             let sql = format!(
                 "SELECT id, signature FROM vuln_cases WHERE id IN ({}) AND merged_into IS NULL AND signature IS NOT NULL",
-                placeholders(1, chunk.len())
+                placeholders(self.dialect, 1, chunk.len())
             );
             let mut query = sqlx::query(&sql);
             for case in chunk {
@@ -243,6 +247,15 @@ impl Tx {
             }
         }
         Ok(found)
+    }
+
+    /// Whether statements binding an optional `f64` may be cached. Not on
+    /// PostgreSQL: sqlx 0.8.6's Any driver sends a NULL `f64` as a 4-byte
+    /// float (sqlx-postgres `any.rs`, `Null(Double)` → `Option<f32>`), so a
+    /// statement first prepared with a NULL score would reject a real score
+    /// later on the same connection ("incorrect binary data format").
+    fn cache_float_statements(&self) -> bool {
+        self.dialect != Dialect::Postgres
     }
 
     /// The next case sequence number.
@@ -261,7 +274,7 @@ impl Tx {
                 "INSERT INTO vuln_cases (id, seq, canonical_report_id, title, state, report_count, max_cvss, \
                  qualitative, exploited, exposure, priority, tlp, signature, embargo_until, created_at, updated_at) \
                  VALUES {}",
-                value_rows(COLUMNS, chunk.len())
+                value_rows(self.dialect, COLUMNS, chunk.len())
             );
             let mut query = sqlx::query(&sql);
             for c in chunk {
@@ -283,7 +296,10 @@ impl Tx {
                     .bind(ms(c.created_at))
                     .bind(ms(c.created_at));
             }
-            query.execute(&mut *self.tx).await?;
+            query
+                .persistent(self.cache_float_statements())
+                .execute(&mut *self.tx)
+                .await?;
         }
         Ok(())
     }
@@ -299,7 +315,7 @@ impl Tx {
                 "INSERT INTO vuln_reports (id, case_id, content_hash, client_key, submitter_org, submitter_user, \
                  source_format, source_id, title, cvss, found_by_model, found_in_submission, report, received_at) \
                  VALUES {}",
-                value_rows(COLUMNS, chunk.len())
+                value_rows(self.dialect, COLUMNS, chunk.len())
             );
             let mut query = sqlx::query(&sql);
             for r in chunk {
@@ -319,7 +335,10 @@ impl Tx {
                     .bind(&r.report)
                     .bind(ms(r.received_at));
             }
-            query.execute(&mut *self.tx).await?;
+            query
+                .persistent(self.cache_float_statements())
+                .execute(&mut *self.tx)
+                .await?;
         }
         Ok(())
     }
@@ -329,7 +348,7 @@ impl Tx {
         for chunk in keys.chunks(MAX_PARAMS / 2) {
             let sql = format!(
                 "INSERT INTO vuln_keys (key, case_id) VALUES {} ON CONFLICT (key) DO NOTHING",
-                value_rows(2, chunk.len())
+                value_rows(self.dialect, 2, chunk.len())
             );
             let mut query = sqlx::query(&sql);
             for (key, case) in chunk {
@@ -357,33 +376,44 @@ impl Tx {
         .bind(bump.max_cvss)
         .bind(i64::from(bump.exploited))
         .bind(ms(now))
+        .persistent(self.cache_float_statements())
         .execute(&mut *self.tx)
         .await?;
         Ok(())
     }
 }
 
-/// `$first, $first+1, …` (n of them).
-fn placeholders(first: usize, n: usize) -> String {
+/// `$first, $first+1, …` (n of them) on PostgreSQL; `?, ?, …` on SQLite,
+/// whose parser looks every named or numbered parameter up in a list of
+/// those seen so far — quadratic: 28,000 `$N` parameters took ~2 s to
+/// prepare, anonymous `?` ones ~30 ms. Anonymous parameters bind in order,
+/// so callers bind exactly as they would for `$first…`.
+fn placeholders(dialect: Dialect, first: usize, n: usize) -> String {
     let mut sql = String::with_capacity(n * 7);
     for i in 0..n {
         if i > 0 {
             sql.push_str(", ");
         }
-        let _ = write!(sql, "${}", first + i);
+        match dialect {
+            Dialect::Sqlite => sql.push('?'),
+            Dialect::Postgres => {
+                let _ = write!(sql, "${}", first + i);
+            }
+        }
     }
     sql
 }
 
-/// `($1, …, $c), ($c+1, …), …` for `rows` rows of `columns` columns.
-fn value_rows(columns: usize, rows: usize) -> String {
+/// `($1, …, $c), ($c+1, …), …` for `rows` rows of `columns` columns (see
+/// [`placeholders`] for SQLite).
+fn value_rows(dialect: Dialect, columns: usize, rows: usize) -> String {
     let mut sql = String::with_capacity(rows * columns * 6);
     for row in 0..rows {
         if row > 0 {
             sql.push_str(", ");
         }
         sql.push('(');
-        sql.push_str(&placeholders(1 + row * columns, columns));
+        sql.push_str(&placeholders(dialect, 1 + row * columns, columns));
         sql.push(')');
     }
     sql
@@ -403,7 +433,8 @@ mod tests {
 
     #[test]
     fn placeholders_are_numbered_per_row() {
-        assert_eq!(placeholders(3, 2), "$3, $4");
-        assert_eq!(value_rows(2, 2), "($1, $2), ($3, $4)");
+        assert_eq!(placeholders(Dialect::Postgres, 3, 2), "$3, $4");
+        assert_eq!(value_rows(Dialect::Postgres, 2, 2), "($1, $2), ($3, $4)");
+        assert_eq!(value_rows(Dialect::Sqlite, 2, 2), "(?, ?), (?, ?)");
     }
 }

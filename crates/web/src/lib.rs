@@ -9,6 +9,7 @@ pub mod api;
 pub mod error;
 pub mod openapi;
 pub mod portal;
+pub mod taxii;
 
 use axum::extract::DefaultBodyLimit;
 use axum::response::IntoResponse;
@@ -25,6 +26,7 @@ pub type AppState = App;
 pub fn router(app: App) -> Router {
     Router::new()
         .nest("/api/v1", api::routes())
+        .merge(taxii::routes())
         .merge(portal::routes())
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(axum::middleware::from_fn(security_headers))

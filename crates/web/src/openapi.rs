@@ -10,7 +10,7 @@ use utoipa::{Modify, OpenApi};
     info(title = "Bulwark API", description = "Voluntary pre-release cyber review, covered-frontier-model designation and the AI cybersecurity clearinghouse."),
     paths(
         api::accounts::health, api::accounts::token_login, api::accounts::me,
-        api::accounts::list_orgs, api::accounts::create_org, api::accounts::get_org,
+        api::accounts::list_orgs, api::accounts::create_org, api::accounts::get_org, api::accounts::set_max_tlp,
         api::accounts::list_users, api::accounts::create_user, api::accounts::disable_user, api::accounts::enable_user,
         api::accounts::list_tokens, api::accounts::create_token, api::accounts::revoke_token,
         api::accounts::get_settings, api::accounts::put_settings,
@@ -25,6 +25,14 @@ use utoipa::{Modify, OpenApi};
         api::eval_runs::start, api::eval_runs::list_of_submission, api::eval_runs::list, api::eval_runs::show, api::eval_runs::cancel,
         api::eval_runs::samples, api::eval_runs::transcript, api::eval_runs::compare, api::eval_runs::proposals,
         api::intake::ingest, api::cases::list, api::cases::show,
+        api::case_workflow::transition, api::case_workflow::triage, api::case_workflow::embargo, api::case_workflow::tlp,
+        api::case_workflow::merge, api::case_workflow::split, api::case_workflow::add_evidence, api::case_workflow::list_evidence,
+        api::case_workflow::get_evidence, api::case_workflow::propose_share, api::case_workflow::list_shares,
+        api::case_workflow::consent_share, api::case_workflow::decline_share,
+        api::coordination::set_contact, api::coordination::notify, api::coordination::outbox,
+        api::coordination::vendor_status, api::coordination::vendor_cases, api::coordination::publish,
+        api::coordination::list_advisories, api::coordination::show_advisory, api::coordination::advisory_revisions,
+        api::assets::add, api::assets::list, api::assets::matches, api::assets::notices, api::assets::ack, api::assets::time_to_patch,
     ),
     modifiers(&BearerAuth),
     tags(

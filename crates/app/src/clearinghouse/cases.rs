@@ -62,6 +62,9 @@ pub struct CaseReportView {
     /// The normalised report.
     #[schema(value_type = Object)]
     pub report: serde_json::Value,
+    /// Provenance: who sent it and where it was found.
+    #[serde(default)]
+    pub provenance: Option<super::workflow::ProvenanceView>,
 }
 
 /// A case with its reports.
@@ -71,6 +74,15 @@ pub struct CaseDetailView {
     pub case: CaseView,
     /// Its reports, oldest first.
     pub reports: Vec<CaseReportView>,
+    /// Its timeline, oldest first.
+    #[serde(default)]
+    pub events: Vec<super::workflow::CaseEventView>,
+    /// The vendors notified of it and what each says.
+    #[serde(default)]
+    pub vendors: Vec<super::workflow::CaseVendorView>,
+    /// Its evidence (metadata only).
+    #[serde(default)]
+    pub evidence: Vec<super::evidence::EvidenceView>,
 }
 
 /// The human id of a case: `BWK-<year opened>-<sequence>`.
@@ -105,6 +117,7 @@ fn report_view(row: VulnReportRow) -> Result<CaseReportView, AppError> {
         report: serde_json::from_str(&row.report).map_err(|e| {
             AppError::Internal(format!("stored report {} is not JSON: {e}", row.id))
         })?,
+        provenance: None,
     })
 }
 
@@ -155,6 +168,7 @@ impl App {
             .await?
             .ok_or_else(|| AppError::NotFound("case".into()))?;
         let reports = tx.list_case_reports(id).await?;
+        let extra = super::workflow::case_extras(&mut tx, id).await?;
         record(
             &mut tx,
             ctx.into(),
@@ -169,8 +183,14 @@ impl App {
             case: case_view(row),
             reports: reports
                 .into_iter()
-                .map(report_view)
+                .map(|r| {
+                    let provenance = extra.provenance.get(&r.id).cloned();
+                    report_view(r).map(|v| CaseReportView { provenance, ..v })
+                })
                 .collect::<Result<_, _>>()?,
+            events: extra.events,
+            vendors: extra.vendors,
+            evidence: extra.evidence,
         })
     }
 }

@@ -159,6 +159,50 @@ impl App {
     }
 }
 
+/// A report filed inside someone else's transaction (a consented review
+/// finding): its outcome and the cases it opened, for
+/// [`NearIndex::add`] after commit.
+pub(crate) struct FiledOne {
+    pub record: IngestRecordView,
+    pub opened: Vec<(i64, CaseId, [i64; BANDS])>,
+}
+
+/// Files one native report in `tx`, exactly as [`App::ingest`] files each
+/// record. The caller holds the intake lock (`Tx::lock_intake`) and the
+/// near-duplicate index, caught up, and records the audit event.
+#[allow(clippy::too_many_arguments)]
+pub(crate) async fn file_one(
+    tx: &mut Tx,
+    index: &NearIndex,
+    submitter: (OrgId, UserId),
+    client_key: &str,
+    found_by_model: Option<ModelId>,
+    found_in_submission: Option<SubmissionId>,
+    report: bulwark_formats::model::Report,
+    now: DateTime<Utc>,
+) -> Result<FiledOne, AppError> {
+    let batch = Batch {
+        org: submitter.0,
+        user: submitter.1,
+        client_key: Some(client_key),
+        single: true,
+        found_by_model,
+        found_in_submission,
+        now,
+    };
+    let prepared = vec![Prepared::new(0, report)];
+    let filed = file_reports(tx, index, &batch, prepared, SourceFormat::Native).await?;
+    let record = filed
+        .records
+        .into_iter()
+        .next()
+        .ok_or_else(|| AppError::Internal("filing one report gave no outcome".into()))?;
+    Ok(FiledOne {
+        record,
+        opened: filed.opened,
+    })
+}
+
 fn validate(params: &IngestParams) -> Result<(), AppError> {
     if params.body.is_empty() {
         return Err(AppError::invalid("body", "is empty"));
@@ -276,6 +320,8 @@ struct Assignment {
     opened: HashMap<CaseId, usize>,
     bumps: HashMap<CaseId, CaseBump>,
     next_seq: i64,
+    /// Merged (duplicate) candidate cases → the live case they point to.
+    merged_into: HashMap<CaseId, CaseId>,
 }
 
 async fn file_reports(
@@ -318,6 +364,14 @@ async fn file_reports(
             plan.signatures.insert(case, signature);
         }
     }
+    // A case merged into another still catches near duplicates of its own
+    // text; they are filed under the case it was merged into.
+    for (merged, live, bytes) in tx.merged_case_signatures(&wanted).await? {
+        if let Some(signature) = Signature::from_bytes(&bytes) {
+            plan.signatures.insert(merged, signature);
+            plan.merged_into.insert(merged, live);
+        }
+    }
 
     let mut records = Vec::with_capacity(prepared.len());
     let mut reports = Vec::with_capacity(prepared.len());
@@ -338,8 +392,6 @@ async fn file_reports(
         let report_id = VulnReportId::random();
         let (case_id, new_case) = plan.assign(&p, report_id, batch.now);
         digest.update(p.content_hash.as_bytes());
-        let json = serde_json::to_string(&p.report)
-            .map_err(|e| AppError::Internal(format!("cannot store a report: {e}")))?;
         records.push(IngestRecordView {
             index: p.index,
             status: "accepted".into(),
@@ -361,7 +413,7 @@ async fn file_reports(
             cvss: p.cvss,
             found_by_model: batch.found_by_model,
             found_in_submission: batch.found_in_submission,
-            report: json,
+            report: p.json,
             received_at: batch.now,
         });
     }
@@ -457,11 +509,14 @@ impl Assignment {
         let opened = bands
             .iter()
             .filter_map(|b| self.batch_bands.get(b).copied());
-        stored.chain(opened).find(|case| {
-            self.signatures
-                .get(case)
-                .is_some_and(|s| signature.is_near(s))
-        })
+        stored
+            .chain(opened)
+            .find(|case| {
+                self.signatures
+                    .get(case)
+                    .is_some_and(|s| signature.is_near(s))
+            })
+            .map(|case| self.merged_into.get(&case).copied().unwrap_or(case))
     }
 
     fn open_case(&mut self, p: &Prepared, report: VulnReportId, now: DateTime<Utc>) -> CaseId {

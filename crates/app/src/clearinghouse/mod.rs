@@ -6,7 +6,18 @@
 //! embargoed material (`Action::ReadVulnCase`), and every such read is
 //! audited.
 
+pub mod advisories;
+pub mod assets;
 pub mod cases;
+pub mod clearance;
+pub mod evidence;
 pub mod intake;
+pub mod matching;
 pub(crate) mod near_index;
+pub mod notices;
+pub mod outbox;
 mod prepare;
+pub mod publish;
+pub mod shares;
+pub mod vendors;
+pub mod workflow;

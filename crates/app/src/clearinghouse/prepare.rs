@@ -2,11 +2,12 @@
 //! database: its content hash, exact keys, MinHash signature and LSH bands,
 //! title and severity.
 
-use bulwark_domain::clearinghouse::fingerprint::{content_hash, exact_keys};
+use bulwark_domain::clearinghouse::fingerprint::exact_keys;
 use bulwark_domain::clearinghouse::near_duplicate::{Signature, BANDS};
 use bulwark_domain::clearinghouse::priority::Qualitative;
 use bulwark_formats::cvss;
 use bulwark_formats::model::{Report, Severity};
+use sha2::{Digest, Sha256};
 
 /// Longest stored title (characters).
 const TITLE_MAX: usize = 300;
@@ -16,7 +17,10 @@ pub(crate) struct Prepared {
     /// Index of the record in the upload.
     pub index: usize,
     pub report: Report,
-    /// Hex SHA-256 of the normalised report.
+    /// The normalised report as stored (JSON).
+    pub json: String,
+    /// Hex SHA-256 of the normalised report (of `json`: the same bytes
+    /// `fingerprint::content_hash` hashes).
     pub content_hash: String,
     /// Exact keys (see `fingerprint::exact_keys`).
     pub keys: Vec<String>,
@@ -39,9 +43,13 @@ impl Prepared {
         let has_public_id = keys.iter().any(|k| k.starts_with("id:"));
         let signature = Signature::of_report(&report);
         let bands = signature.as_ref().map(Signature::band_keys);
+        // Serialised once, here (off the intake lock): stored as is and
+        // hashed, exactly as `fingerprint::content_hash` would.
+        let json = serde_json::to_string(&report).unwrap_or_default();
         Prepared {
             index,
-            content_hash: hex::encode(content_hash(&report)),
+            content_hash: hex::encode(Sha256::digest(json.as_bytes())),
+            json,
             keys,
             has_public_id,
             bands,
@@ -94,4 +102,25 @@ fn max_qualitative(report: &Report) -> Option<Qualitative> {
             _ => None,
         })
         .max()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use bulwark_domain::clearinghouse::fingerprint::content_hash;
+
+    #[test]
+    fn the_stored_json_hashes_to_the_content_hash() {
+        let report = Report {
+            title: Some("Overflow \"quoted\" ü".into()),
+            description: "A heap overflow in the PNG decoder.\nSecond line.".into(),
+            aliases: vec!["CVE-2026-1234".into()],
+            cwes: vec![787],
+            ..Report::default()
+        };
+        let p = Prepared::new(3, report.clone());
+        assert_eq!(p.content_hash, hex::encode(content_hash(&report)));
+        let back: Report = serde_json::from_str(&p.json).unwrap();
+        assert_eq!(back, report);
+    }
 }

@@ -2,6 +2,8 @@
 //! idempotency (content hash, client keys), deduplication into cases (exact
 //! keys, near-duplicate text), per-record rejections, need-to-know and the
 //! audit record.
+mod coordination;
+
 use anyhow::{Context, Result};
 use bulwark_app::clearinghouse::intake::{IngestOutcomeView, IngestParams};
 use bulwark_app::{AppError, OpContext};
@@ -275,3 +277,6 @@ async fn bad_uploads_are_refused_whole_with_a_reason() -> Result<()> {
     }
     Ok(())
 }
+
+mod assets;
+mod workflow;

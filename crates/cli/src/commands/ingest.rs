@@ -1,17 +1,26 @@
 //! `bulwark ingest PATH...`: submits vulnerability reports to the
 //! clearinghouse — files or directories (recursively), each file one upload,
-//! large NDJSON files split into uploads of at most [`CHUNK_RECORDS`] lines.
+//! large NDJSON files split into uploads of at most [`CHUNK_RECORDS`] lines,
+//! [`IN_FLIGHT`] uploads at a time; answers are read in upload order.
 use crate::client::{ApiArgs, Client};
 use anyhow::{bail, Context as _, Result};
 use bulwark_app::clearinghouse::intake::IngestOutcomeView;
 use bulwark_formats::model::SourceFormat;
 use serde::Serialize;
+use serde_json::Value;
+use std::collections::VecDeque;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use tokio::task::JoinHandle;
 
 /// Most NDJSON lines per upload.
 const CHUNK_RECORDS: usize = 10_000;
 /// Files at least this large are split when they are NDJSON.
 const SPLIT_BYTES: usize = 8 * 1024 * 1024;
+/// Uploads sent before the first answer is awaited: the server parses one
+/// while it files another (filing is serialised by its intake lock), so two
+/// keep both stages busy. Answers are still read in upload order.
+const IN_FLIGHT: usize = 2;
 /// File name endings read from directories.
 const EXTENSIONS: [&str; 7] = ["json", "ndjson", "jsonl", "sarif", "yaml", "yml", "csaf"];
 
@@ -54,7 +63,7 @@ struct Summary {
 
 /// Runs `bulwark ingest`.
 pub async fn run(args: IngestArgs) -> Result<()> {
-    let client = Client::new(&args.api)?;
+    let client = Arc::new(Client::new(&args.api)?);
     let files = collect_files(&args.paths)?;
     if files.is_empty() {
         bail!(
@@ -63,24 +72,26 @@ pub async fn run(args: IngestArgs) -> Result<()> {
         );
     }
     let mut summary = Summary::default();
+    let mut pending: VecDeque<Upload> = VecDeque::with_capacity(IN_FLIGHT);
     for file in &files {
         let name = file.display().to_string();
         let bytes = std::fs::read(file).with_context(|| format!("cannot read {name}"))?;
         for (offset, chunk) in chunks(bytes) {
-            let path = format!("/intake?format={}", args.format);
-            match client.post_bytes(&path, chunk).await {
-                Ok(value) => {
-                    let outcome: IngestOutcomeView = serde_json::from_value(value)
-                        .context("the server's intake answer has an unexpected shape")?;
-                    add(&mut summary, &name, offset, outcome);
+            if pending.len() == IN_FLIGHT {
+                if let Some(upload) = pending.pop_front() {
+                    settle(&mut summary, upload).await?;
                 }
-                Err(error) if is_rejection(&error) => summary.rejected.push(Rejected {
-                    file: name.clone(),
-                    reason: error.to_string(),
-                }),
-                Err(error) => return Err(error),
             }
+            let (client, path) = (client.clone(), format!("/intake?format={}", args.format));
+            pending.push_back(Upload {
+                file: name.clone(),
+                offset,
+                answer: tokio::spawn(async move { client.post_bytes(&path, chunk).await }),
+            });
         }
+    }
+    while let Some(upload) = pending.pop_front() {
+        settle(&mut summary, upload).await?;
     }
     if args.api.json {
         println!("{}", serde_json::to_string_pretty(&summary)?);
@@ -106,6 +117,35 @@ pub async fn run(args: IngestArgs) -> Result<()> {
 
 /// A 4xx answer about the upload itself (bad document, too large), as
 /// opposed to a server or connection failure, which stops the command.
+/// One upload on its way.
+struct Upload {
+    file: String,
+    /// Index of its first record in the file.
+    offset: usize,
+    answer: JoinHandle<Result<Value>>,
+}
+
+/// Waits for an upload's answer and counts it; a refusal of the whole
+/// upload is a rejection of the file, any other error stops the command.
+async fn settle(summary: &mut Summary, upload: Upload) -> Result<()> {
+    match upload.answer.await? {
+        Ok(value) => {
+            let outcome: IngestOutcomeView = serde_json::from_value(value)
+                .context("the server's intake answer has an unexpected shape")?;
+            add(summary, &upload.file, upload.offset, outcome);
+            Ok(())
+        }
+        Err(error) if is_rejection(&error) => {
+            summary.rejected.push(Rejected {
+                file: upload.file,
+                reason: error.to_string(),
+            });
+            Ok(())
+        }
+        Err(error) => Err(error),
+    }
+}
+
 fn is_rejection(error: &anyhow::Error) -> bool {
     error
         .downcast_ref::<crate::client::ApiError>()

@@ -1,6 +1,7 @@
 //! One module per top-level command; [`run`] dispatches.
 pub mod admin;
 pub mod audit;
+pub mod cases;
 pub mod contests;
 pub mod designations;
 pub mod eval;
@@ -8,20 +9,24 @@ pub mod eval_logs;
 pub mod eval_review;
 pub mod eval_run;
 pub mod eval_verify;
+pub mod export;
 pub mod findings;
 pub mod ingest;
 pub mod login;
+pub mod matching;
 pub mod migrate;
 pub mod models;
 pub mod orgs;
 pub mod profiles;
 pub mod reports;
+pub mod sbom;
 pub mod serve;
 pub mod settings;
 pub mod standards;
 pub mod submissions;
 pub mod tokens;
 pub mod users;
+pub mod vendors;
 pub mod whoami;
 pub mod worker;
 
@@ -52,5 +57,11 @@ pub async fn run(command: Command) -> Result<()> {
         Command::Contest(a) => contests::run(a).await,
         Command::Eval(a) => eval::run(a).await,
         Command::Ingest(a) => ingest::run(a).await,
+        Command::Case(a) => cases::run(a).await,
+        Command::Vendor(a) => vendors::run(a).await,
+        Command::Export(a) => export::run(a).await,
+        Command::Sbom(a) => sbom::run(a).await,
+        Command::Match(a) => matching::run_match(a).await,
+        Command::Notices(a) => matching::run_notices(a).await,
     }
 }

@@ -3,6 +3,7 @@ use crate::client::{self, seg, ApiArgs, Client};
 use crate::output::{when, Table};
 use crate::values;
 use anyhow::Result;
+use bulwark_app::clearinghouse::clearance::MaxTlpView;
 use bulwark_app::views::{CreateOrgParams, OrgView};
 use bulwark_domain::identity::{OrgKind, Sector};
 use clap::{Args, Subcommand};
@@ -41,6 +42,13 @@ pub enum OrgCommand {
     Show {
         /// Organisation slug.
         slug: String,
+    },
+    /// Set the highest TLP level an organisation may receive (administrators).
+    MaxTlp {
+        /// Organisation slug.
+        slug: String,
+        /// CLEAR, GREEN, AMBER, AMBER+STRICT or RED; `none` removes it (CLEAR only).
+        level: String,
     },
 }
 
@@ -83,6 +91,23 @@ pub async fn run(args: OrgArgs) -> Result<()> {
                     ]);
                 }
                 t.print("no organisations");
+                Ok(())
+            })
+        }
+        OrgCommand::MaxTlp { slug, level } => {
+            let level = (!level.eq_ignore_ascii_case("none")).then_some(level);
+            let v = c
+                .put(
+                    &format!("/orgs/{}/max-tlp", seg(&slug)),
+                    &serde_json::json!({ "max_tlp": level }),
+                )
+                .await?;
+            client::show(json, v, |o: MaxTlpView| {
+                outln!(
+                    "{} may receive up to TLP:{}",
+                    o.org,
+                    o.max_tlp.as_deref().unwrap_or("CLEAR")
+                );
                 Ok(())
             })
         }

@@ -18,14 +18,68 @@ pub struct ServeArgs {
     #[arg(long, env = "BULWARK_EXECUTE_EVALS")]
     pub execute_evals: bool,
 
+    /// SMTP relay for vendors' e-mail notifications: smtp://HOST:PORT
+    /// (add ?tls=required for STARTTLS) or smtps://HOST:PORT, with
+    /// USER:PASSWORD@ when the relay wants them. Without it e-mail
+    /// notifications fail with a recorded error.
+    #[arg(
+        long,
+        value_name = "URL",
+        env = "BULWARK_SMTP_URL",
+        hide_env_values = true
+    )]
+    pub smtp_url: Option<String>,
+
+    /// The portal's public address (https://...), used in links sent to
+    /// vendors and as the advisories' publisher namespace.
+    #[arg(long, value_name = "URL", env = "BULWARK_PUBLIC_URL")]
+    pub public_url: Option<String>,
+
+    /// The From: address of notification e-mails.
+    #[arg(long, value_name = "ADDR", env = "BULWARK_MAIL_FROM")]
+    pub mail_from: Option<String>,
+
     #[command(flatten)]
     pub local: LocalArgs,
+}
+
+/// The clearinghouse's coordination settings from the flags.
+fn coordination_config(
+    args: &ServeArgs,
+) -> Result<bulwark_app::clearinghouse::outbox::CoordinationConfig> {
+    let mut config = bulwark_app::clearinghouse::outbox::CoordinationConfig::default();
+    if let Some(url) = &args.smtp_url {
+        // Never echo the URL: it may hold the relay's password.
+        if !bulwark_app::clearinghouse::outbox::is_smtp_url(url) {
+            anyhow::bail!("--smtp-url is not an SMTP URL such as smtp://mail.example.org:25");
+        }
+        config.smtp_url = Some(url.clone());
+    }
+    if let Some(url) = &args.public_url {
+        if !(url.starts_with("https://") || url.starts_with("http://")) {
+            anyhow::bail!("--public-url must be an http:// or https:// URL");
+        }
+        let base = url.trim_end_matches('/').to_owned();
+        if base.starts_with("https://") {
+            config.publisher.namespace = base.clone();
+        }
+        config.public_url = Some(base);
+    }
+    if let Some(from) = &args.mail_from {
+        if !bulwark_app::clearinghouse::outbox::is_mailbox(from) {
+            anyhow::bail!("--mail-from {from:?} is not an e-mail address such as Bulwark <bulwark@example.org>");
+        }
+        config.mail_from = from.clone();
+    }
+    Ok(config)
 }
 
 /// Runs the server until Ctrl-C or SIGTERM.
 pub async fn run(args: ServeArgs) -> Result<()> {
     let config = Config::resolve(&args.local, args.addr.as_deref())?;
-    let app = local::open_app(&config).await?;
+    let coordination = coordination_config(&args)?;
+    let mut app = local::open_app(&config).await?;
+    app.coordination = std::sync::Arc::new(coordination);
     let listener = tokio::net::TcpListener::bind(&config.addr)
         .await
         .with_context(|| format!("cannot listen on {}", config.addr))?;
@@ -40,6 +94,8 @@ pub async fn run(args: ServeArgs) -> Result<()> {
             jobs::eval_worker_config(&config, None),
         ))
     });
+    // Vendor notifications: claimed with SKIP LOCKED, so every server may run it.
+    let outbox = tokio::spawn(app.clone().run_outbox_loop());
     let router = bulwark_web::router(app.clone());
 
     outln!("Bulwark is serving on http://{addr}");
@@ -69,6 +125,7 @@ pub async fn run(args: ServeArgs) -> Result<()> {
     .with_graceful_shutdown(shutdown::signal())
     .await;
     background.abort();
+    outbox.abort();
     if let Some(evals) = evals {
         evals.abort();
     }

@@ -27,6 +27,12 @@ pub enum SettingsCommand {
         /// Slugs of the standards bodies that must all sign a standard, comma-separated.
         #[arg(long, value_name = "SLUG,SLUG,...", value_delimiter = ',')]
         required_bodies: Option<Vec<String>>,
+        /// Clearinghouse embargo in days from triage (0-365; default 90).
+        #[arg(long, value_name = "DAYS")]
+        embargo_days: Option<i64>,
+        /// Embargo of known-exploited vulnerabilities in days (0-365, at most --embargo-days; default 7).
+        #[arg(long, value_name = "DAYS")]
+        exploited_embargo_days: Option<i64>,
     },
 }
 
@@ -45,13 +51,25 @@ pub async fn run(args: SettingsArgs) -> Result<()> {
         SettingsCommand::Set {
             max_window_days,
             required_bodies,
+            embargo_days,
+            exploited_embargo_days,
         } => {
-            if max_window_days.is_none() && required_bodies.is_none() {
-                anyhow::bail!("nothing to change: give --max-window-days and/or --required-bodies");
+            if max_window_days.is_none()
+                && required_bodies.is_none()
+                && embargo_days.is_none()
+                && exploited_embargo_days.is_none()
+            {
+                anyhow::bail!("nothing to change: give --max-window-days, --required-bodies, --embargo-days and/or --exploited-embargo-days");
             }
             let mut s: PolicySettings = client::parse(c.get("/settings").await?)?;
             if let Some(days) = max_window_days {
                 s.max_window_days = days;
+            }
+            if let Some(days) = embargo_days {
+                s.embargo.default_days = days;
+            }
+            if let Some(days) = exploited_embargo_days {
+                s.embargo.exploited_days = days;
             }
             if let Some(bodies) = required_bodies {
                 s.required_bodies = bodies
@@ -74,5 +92,10 @@ fn print_settings(s: &PolicySettings) {
     outln!(
         "required standards bodies: {}",
         s.required_bodies.join(", ")
+    );
+    outln!(
+        "clearinghouse embargo:     {} days ({} when exploited)",
+        s.embargo.default_days,
+        s.embargo.exploited_days
     );
 }

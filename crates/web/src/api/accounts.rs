@@ -127,6 +127,27 @@ pub(super) async fn get_org(
     Ok(Json(app.get_org(&ctx, &slug).await?))
 }
 
+/// Body of `PUT /api/v1/orgs/{slug}/max-tlp`.
+#[derive(Debug, serde::Deserialize, utoipa::ToSchema)]
+pub struct MaxTlpBody {
+    /// `CLEAR`, `GREEN`, `AMBER`, `AMBER+STRICT` or `RED`; null: CLEAR only.
+    pub max_tlp: Option<String>,
+}
+
+#[utoipa::path(put, path = "/api/v1/orgs/{slug}/max-tlp", tag = "accounts", security(("bearer" = [])), params(("slug" = String, Path)), request_body = MaxTlpBody,
+    responses((status = 200, body = bulwark_app::clearinghouse::clearance::MaxTlpView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub(super) async fn set_max_tlp(
+    State(app): State<AppState>,
+    Caller(ctx): Caller,
+    Path(slug): Path<String>,
+    Json(body): Json<MaxTlpBody>,
+) -> ApiResult<bulwark_app::clearinghouse::clearance::MaxTlpView> {
+    Ok(Json(
+        app.set_org_clearance(&ctx, &slug, body.max_tlp.as_deref())
+            .await?,
+    ))
+}
+
 #[utoipa::path(get, path = "/api/v1/users", tag = "accounts", security(("bearer" = [])), responses((status = 200, body = Vec<UserView>), (status = 403, body = ErrorBody)))]
 pub(super) async fn list_users(
     State(app): State<AppState>,

@@ -1,7 +1,10 @@
 //! The JSON API under `/api/v1`.
 pub(crate) mod accounts;
+pub(crate) mod assets;
 pub(crate) mod audit;
+pub(crate) mod case_workflow;
 pub(crate) mod cases;
+pub(crate) mod coordination;
 pub(crate) mod designations;
 pub(crate) mod eval_runs;
 pub(crate) mod intake;
@@ -96,6 +99,7 @@ pub fn routes() -> Router<AppState> {
         .route("/me", get(accounts::me))
         .route("/orgs", get(accounts::list_orgs).post(accounts::create_org))
         .route("/orgs/{slug}", get(accounts::get_org))
+        .route("/orgs/{slug}/max-tlp", put(accounts::set_max_tlp))
         .route(
             "/users",
             get(accounts::list_users).post(accounts::create_user),
@@ -172,8 +176,65 @@ pub fn routes() -> Router<AppState> {
         .route("/audit/checkpoints", post(audit::checkpoint))
         .route("/audit/verify", get(audit::verify))
         .route("/audit/proof/{event_id}", get(audit::proof))
+        .route(
+            "/assets",
+            get(assets::list)
+                .post(assets::add)
+                .layer(axum::extract::DefaultBodyLimit::max(
+                    bulwark_app::clearinghouse::assets::MAX_SBOM_BYTES,
+                )),
+        )
+        .route("/match", get(assets::matches))
+        .route("/notices", get(assets::notices))
+        .route("/notices/{id}/ack", post(assets::ack))
+        .route("/metrics/time-to-patch", get(assets::time_to_patch))
         .route("/cases", get(cases::list))
         .route("/cases/{id}", get(cases::show))
+        .route("/cases/{id}/transition", post(case_workflow::transition))
+        .route("/cases/{id}/triage", post(case_workflow::triage))
+        .route("/cases/{id}/embargo", put(case_workflow::embargo))
+        .route("/cases/{id}/tlp", put(case_workflow::tlp))
+        .route("/cases/{id}/merge", post(case_workflow::merge))
+        .route("/cases/{id}/split", post(case_workflow::split))
+        .route(
+            "/cases/{id}/evidence",
+            get(case_workflow::list_evidence)
+                .post(case_workflow::add_evidence)
+                .layer(axum::extract::DefaultBodyLimit::max(
+                    bulwark_app::clearinghouse::evidence::MAX_EVIDENCE_BYTES,
+                )),
+        )
+        .route(
+            "/cases/{id}/evidence/{evidence}",
+            get(case_workflow::get_evidence),
+        )
+        .route(
+            "/vuln-shares",
+            get(case_workflow::list_shares).post(case_workflow::propose_share),
+        )
+        .route(
+            "/vuln-shares/{id}/consent",
+            post(case_workflow::consent_share),
+        )
+        .route(
+            "/vuln-shares/{id}/decline",
+            post(case_workflow::decline_share),
+        )
+        .route("/cases/{id}/notify", post(coordination::notify))
+        .route("/cases/{id}/outbox", get(coordination::outbox))
+        .route(
+            "/cases/{id}/vendor-status",
+            post(coordination::vendor_status),
+        )
+        .route("/cases/{id}/publish", post(coordination::publish))
+        .route("/vendors/{slug}/contact", put(coordination::set_contact))
+        .route("/vendor/cases", get(coordination::vendor_cases))
+        .route("/advisories", get(coordination::list_advisories))
+        .route("/advisories/{id}", get(coordination::show_advisory))
+        .route(
+            "/advisories/{id}/revisions",
+            get(coordination::advisory_revisions),
+        )
         .route(
             "/intake",
             post(intake::ingest).layer(axum::extract::DefaultBodyLimit::max(

@@ -61,6 +61,14 @@ pub enum Section {
     Audit,
     /// The user's own API tokens.
     Tokens,
+    /// The clearinghouse's case queue (analysts).
+    Cases,
+    /// Published advisories (everyone).
+    Advisories,
+    /// The cases a vendor was notified of (vendor contacts).
+    VendorCases,
+    /// An operator's assets and notices (operators).
+    Operator,
 }
 
 impl Section {
@@ -72,6 +80,10 @@ impl Section {
         (Section::Contests, "/contests", "Contests"),
         (Section::Profiles, "/profiles/new", "Profiles"),
         (Section::Standards, "/standards", "Standards"),
+        (Section::Cases, "/cases", "Cases"),
+        (Section::VendorCases, "/vendor/cases", "Vendor cases"),
+        (Section::Operator, "/operator", "Operator"),
+        (Section::Advisories, "/advisories", "Advisories"),
         (Section::Orgs, "/admin/orgs", "Organisations"),
         (Section::Users, "/admin/users", "Users"),
         (Section::AllTokens, "/admin/tokens", "All tokens"),
@@ -98,13 +110,20 @@ impl Section {
                 can(Action::AdminAccounts, Resource::Global)
             }
             Section::Audit => can(Action::ReadAudit, Resource::Global),
+            Section::Cases => can(Action::ReadVulnCase, Resource::Global),
+            Section::Advisories => can(Action::ReadAdvisory, Resource::Global),
+            Section::VendorCases => can(Action::ReadVendorCase, Resource::OwnedBy(actor.org_id)),
+            Section::Operator => can(Action::ReadAssets, Resource::OwnedBy(actor.org_id)),
         }
     }
 
     /// Who the section is for, in words (for the refusal page).
     pub fn audience(self) -> &'static str {
         match self {
-            Section::Home | Section::Tokens => "every user",
+            Section::Home | Section::Tokens | Section::Advisories => "every user",
+            Section::Cases => "clearinghouse analysts",
+            Section::VendorCases => "vendor contacts",
+            Section::Operator => "operators",
             Section::Models => "lab users",
             Section::Submissions => "lab users and reviewers",
             Section::Designations => "lab users and the designation authority",
@@ -183,6 +202,9 @@ pub fn notice_text(key: &str) -> Option<&'static str> {
         "user_enabled" => "The user is enabled.",
         "token_revoked" => "The token is revoked.",
         "checkpoint_signed" => "A checkpoint of the audit log is signed.",
+        "case_updated" => "The case is updated.",
+        "case_merged" => "The case is merged; this is the case that absorbed it.",
+        "case_split" => "The reports are split off; this is the new case.",
         "audit_empty" => "The audit log is empty; there is nothing to sign.",
         _ => return None,
     })

@@ -9,7 +9,9 @@
 //! The portal never grants or refuses a release: its words are "record public
 //! release", "withdraw", "label", "rescind" and "contest".
 mod admin;
+mod advisories;
 mod auth;
+mod cases;
 mod designation;
 pub mod error;
 mod eval;
@@ -17,10 +19,12 @@ mod forms;
 mod home;
 pub mod layout;
 mod models;
+mod operator;
 mod review;
 pub mod session;
 mod standards;
 mod tokens;
+mod vendor;
 
 use crate::AppState;
 use askama::Template;
@@ -175,6 +179,24 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/tokens/{id}/revoke", post(admin::revoke_token))
         .route("/admin/audit", get(admin::audit))
         .route("/admin/audit/checkpoint", post(admin::checkpoint))
+        .route("/cases", get(cases::list))
+        .route("/cases/{id}", get(cases::show))
+        .route("/cases/{id}/triage", post(cases::triage))
+        .route("/cases/{id}/transition", post(cases::transition))
+        .route("/cases/{id}/tlp", post(cases::tlp))
+        .route("/cases/{id}/merge", post(cases::merge))
+        .route("/cases/{id}/split", post(cases::split))
+        .route("/cases/{id}/evidence/{evidence}", get(cases::evidence))
+        .route("/cases/{id}/notify", post(vendor::notify))
+        .route("/cases/{id}/publish", post(vendor::publish))
+        .route("/vendor/cases", get(vendor::cases))
+        .route("/vendor/cases/{id}/status", post(vendor::status))
+        .route("/advisories", get(advisories::list))
+        .route("/operator", get(operator::page))
+        .route("/operator/assets", post(operator::upload))
+        .route("/operator/notices/{id}/ack", post(operator::ack))
+        .route("/metrics/time-to-patch", get(operator::metrics))
+        .route("/advisories/{id}", get(advisories::show))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
 }

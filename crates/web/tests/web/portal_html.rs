@@ -962,3 +962,133 @@ async fn the_portal_never_speaks_of_granting_or_refusing_a_release() -> Result<(
     }
     Ok(())
 }
+
+#[tokio::test]
+async fn the_analyst_triages_a_case_through_the_forms() -> Result<()> {
+    use bulwark_app::clearinghouse::intake::IngestParams;
+    use bulwark_formats::model::SourceFormat;
+    for backend in backends()? {
+        let s = PortalServer::start(backend).await?;
+        let lab = s.world.ctx("lab").await?;
+        let report = serde_json::json!({"title": "Overflow in libportal",
+            "description": "A heap overflow in libportal's parser.",
+            "aliases": ["CVE-2026-8101"],
+            "affected": [{"product": {"purl": "pkg:generic/libportal", "name": "libportal"},
+                "ranges": [{"kind": "semver", "events": [{"introduced": "1.0.0"}]}]}]});
+        let out = s
+            .app()
+            .ingest(
+                &lab,
+                IngestParams {
+                    format: Some(SourceFormat::Native),
+                    body: report.to_string().into_bytes(),
+                    ..IngestParams::default()
+                },
+            )
+            .await?;
+        let case = out.records[0].case.clone().context("case")?;
+        let case_path = format!("/cases/{case}");
+
+        let mut analyst = s.logged_in("analyst").await?;
+        let home = analyst.get("/").await?.expect(StatusCode::OK)?;
+        ensure!(
+            home.body.contains("href=\"/cases\"") && home.body.contains("href=\"/advisories\""),
+            "{}",
+            home.body
+        );
+        let list = analyst.get("/cases").await?.expect(StatusCode::OK)?;
+        ensure!(
+            list.body.contains(&case_path) && list.body.contains("Overflow in libportal"),
+            "{}",
+            list.body
+        );
+        let filtered = analyst
+            .get("/cases?state=triaged")
+            .await?
+            .expect(StatusCode::OK)?;
+        ensure!(!filtered.body.contains(&case_path), "{}", filtered.body);
+
+        let page = analyst.get(&case_path).await?.expect(StatusCode::OK)?;
+        ensure!(
+            page.body.contains("Overflow in libportal")
+                && page.body.contains("heap overflow in libportal")
+                && page.body.contains("acme-ai")
+                && page.body.contains("Embargo deadline"),
+            "{}",
+            page.body
+        );
+        let page = analyst
+            .submit(
+                &case_path,
+                &format!("{case_path}/triage"),
+                &[("embargo_days", "30"), ("note", "confirmed")],
+            )
+            .await?
+            .expect(StatusCode::SEE_OTHER)?;
+        let to = page.location.context("redirect")?;
+        ensure!(to.starts_with(&case_path), "{to}");
+        let page = analyst.get(&to).await?.expect(StatusCode::OK)?;
+        ensure!(
+            page.body
+                .contains("<dt>State</dt><dd><span class=\"badge\">triaged</span>")
+                && page.body.contains("data-countdown=")
+                && (page.body.contains("29d ") || page.body.contains("30d ")),
+            "{}",
+            page.body
+        );
+        let filtered = analyst
+            .get("/cases?state=triaged")
+            .await?
+            .expect(StatusCode::OK)?;
+        ensure!(filtered.body.contains(&case_path), "{}", filtered.body);
+        // A bad TLP is a friendly 422 naming the field.
+        let page = analyst
+            .submit(
+                &case_path,
+                &format!("{case_path}/tlp"),
+                &[("tlp", "PURPLE")],
+            )
+            .await?
+            .expect(StatusCode::UNPROCESSABLE_ENTITY)?;
+        ensure!(page.body.contains("is not a TLP level"), "{}", page.body);
+        // Evidence is listed and downloads through the portal.
+        let analyst_ctx = s.world.ctx("analyst").await?;
+        let ev = s
+            .app()
+            .add_evidence(
+                &analyst_ctx,
+                case.parse()?,
+                bulwark_app::clearinghouse::evidence::EvidenceParams {
+                    file_name: "poc.txt".into(),
+                    media_type: "text/plain".into(),
+                    bytes: b"proof of concept".to_vec(),
+                },
+            )
+            .await?;
+        let page = analyst.get(&case_path).await?.expect(StatusCode::OK)?;
+        let link = format!("{case_path}/evidence/{}", ev.id);
+        ensure!(page.body.contains(&link), "{}", page.body);
+        let file = analyst.get(&link).await?.expect(StatusCode::OK)?;
+        ensure!(file.body == "proof of concept", "{}", file.body);
+        let found = banned_words_in(&analyst.get(&case_path).await?.body);
+        ensure!(found.is_empty(), "the case page uses {found:?}");
+
+        // Not for anyone else.
+        let mut bank = s.logged_in("bank").await?;
+        let page = bank.get(&case_path).await?;
+        ensure!(page.status == StatusCode::NOT_FOUND, "{}", page.status);
+        ensure!(!page.body.contains("Overflow in libportal"));
+        let page = bank.get(&link).await?;
+        ensure!(page.status == StatusCode::NOT_FOUND, "{}", page.status);
+        ensure!(!page.body.contains("proof of concept"));
+        let page = bank.get("/cases").await?;
+        ensure!(page.status == StatusCode::FORBIDDEN, "{}", page.status);
+        let home = bank.get("/").await?.expect(StatusCode::OK)?;
+        ensure!(
+            !home.body.contains("href=\"/cases\"") && home.body.contains("href=\"/operator\""),
+            "{}",
+            home.body
+        );
+    }
+    Ok(())
+}
