@@ -98,6 +98,8 @@ pub enum Command {
     Case(cases::CaseArgs),
     /// Vendor contacts (how vendors are notified), and a vendor's own cases and statuses.
     Vendor(vendors::VendorArgs),
+    /// Review findings proposed to the clearinghouse, and the lab's consent.
+    Share(shares::ShareArgs),
     /// Export the advisories you may read (CSAF provider directory, OSV, CVE JSON 5, STIX 2.1).
     ///
     /// The server gives only what your organisation's TLP clearance allows;

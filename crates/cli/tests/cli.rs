@@ -1336,3 +1336,176 @@ async fn ingest_uploads_files_and_directories_and_reports_rejections() {
         stderr(&o)
     );
 }
+
+/// The clearinghouse through the CLI alone: a report ingested, triaged,
+/// its vendor notified and its advisory published by the analyst; the
+/// operator's SBOM matched against it; the advisory exported in each format;
+/// and a TLP ceiling set by the administrator honoured by the export.
+#[tokio::test(flavor = "multi_thread")]
+async fn clearinghouse_from_report_to_export_and_sbom_match() {
+    let dir = tempfile::tempdir().unwrap();
+    let served = serve_with(
+        dir.path(),
+        &[
+            ("clearinghouse", "clearinghouse"),
+            ("acme-vendor", "vendor"),
+            ("st-mary", "operator"),
+        ],
+        &[
+            ("analyst", "clearinghouse", "analyst"),
+            ("hospital", "st-mary", "operator"),
+        ],
+    )
+    .await;
+    let client = |args: &[&str], user: &str| {
+        bulwark(dir.path())
+            .args(args)
+            .args(["--server", &served.server])
+            .env("BULWARK_TOKEN", &served.tokens[user])
+            .output()
+            .unwrap()
+    };
+    let json_of = |o: &std::process::Output| -> Value {
+        assert_ok(o);
+        serde_json::from_str(&stdout(o)).unwrap()
+    };
+    let report = dir.path().join("report.json");
+    let native = json!({"title": "Overflow in left-pad", "description": "left-pad overflows when padding very long input strings",
+        "aliases": ["CVE-2026-3100"],
+        "affected": [{"product": {"purl": "pkg:npm/left-pad", "name": "left-pad", "vendor": "acme-vendor"},
+            "ranges": [{"kind": "semver", "events": [{"introduced": "0"}, {"fixed": "1.3.0"}]}]}]});
+    std::fs::write(&report, native.to_string()).unwrap();
+    assert_ok(&client(&["ingest", report.to_str().unwrap()], "analyst"));
+    let cases = json_of(&client(&["case", "list", "--json"], "analyst"));
+    let case = cases[0]["id"].as_str().unwrap().to_owned();
+    assert_eq!(cases[0]["state"], "new");
+
+    assert_ok(&client(&["case", "triage", &case], "analyst"));
+    assert_ok(&client(&["case", "tlp", &case, "GREEN"], "analyst"));
+    assert_ok(&client(
+        &[
+            "vendor",
+            "contact",
+            "acme-vendor",
+            "--email",
+            "psirt@acme.example",
+        ],
+        "analyst",
+    ));
+    assert_ok(&client(
+        &["case", "notify", &case, "--vendor", "acme-vendor"],
+        "analyst",
+    ));
+    let advisory = json_of(&client(&["case", "publish", &case, "--json"], "analyst"));
+    let id = advisory["id"].as_str().unwrap().to_owned();
+    assert!(id.starts_with("BWK-"), "{advisory}");
+
+    // The operator's SBOM holds the vulnerable version.
+    let bom = dir.path().join("bom.json");
+    let cyclonedx = json!({"bomFormat": "CycloneDX", "specVersion": "1.5", "version": 1,
+        "components": [{"type": "library", "name": "left-pad", "version": "1.2.0", "purl": "pkg:npm/left-pad@1.2.0"}]});
+    std::fs::write(&bom, cyclonedx.to_string()).unwrap();
+    let add = |asset: &str| {
+        client(
+            &[
+                "sbom",
+                "add",
+                bom.to_str().unwrap(),
+                "--operator",
+                "st-mary",
+                "--asset",
+                asset,
+            ],
+            "hospital",
+        )
+    };
+    // GREEN is above what an operator receives by default (CLEAR only).
+    assert_ok(&add("web"));
+    let matched = client(&["match", "--operator", "st-mary", "--json"], "hospital");
+    assert!(!stdout(&matched).contains(&id), "{}", stdout(&matched));
+    let out = dir.path().join("none");
+    assert_ok(&client(
+        &[
+            "export",
+            "advisories",
+            "--format",
+            "osv",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+        "hospital",
+    ));
+    assert_eq!(std::fs::read_dir(&out).map(|d| d.count()).unwrap_or(0), 0);
+
+    // The administrator raises St Mary's ceiling to GREEN; now it is affected.
+    let o = client(&["org", "max-tlp", "st-mary", "BEIGE"], "admin");
+    assert_ne!(o.status.code(), Some(0));
+    assert_ok(&client(&["org", "max-tlp", "st-mary", "GREEN"], "admin"));
+    assert_ok(&add("web"));
+    let matched = json_of(&client(
+        &["match", "--operator", "st-mary", "--json"],
+        "hospital",
+    ));
+    let text = matched.to_string();
+    assert!(text.contains(&id) && text.contains("1.3.0"), "{text}");
+
+    for (format, expect) in [
+        ("osv", format!("{id}.json")),
+        ("csaf", "provider-metadata.json".to_owned()),
+        ("stix", format!("{id}.json")),
+    ] {
+        let out = dir.path().join(format);
+        assert_ok(&client(
+            &[
+                "export",
+                "advisories",
+                "--format",
+                format,
+                "--out",
+                out.to_str().unwrap(),
+            ],
+            "hospital",
+        ));
+        let names: Vec<String> = walk(&out);
+        assert!(
+            names.iter().any(|n| n.ends_with(&expect)),
+            "{format}: {names:?}"
+        );
+    }
+    // --tlp lowers the ceiling: CLEAR only leaves the GREEN advisory out.
+    let out = dir.path().join("clear-only");
+    assert_ok(&client(
+        &[
+            "export",
+            "advisories",
+            "--format",
+            "osv",
+            "--out",
+            out.to_str().unwrap(),
+            "--tlp",
+            "CLEAR",
+        ],
+        "hospital",
+    ));
+    assert!(walk(&out).iter().all(|n| !n.contains(&id)));
+}
+
+/// Every file name under `dir` (relative paths), or none when it is missing.
+fn walk(dir: &Path) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&d) else {
+            continue;
+        };
+        for e in entries.flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                out.push(p.strip_prefix(dir).unwrap().to_string_lossy().into_owned());
+            }
+        }
+    }
+    out
+}

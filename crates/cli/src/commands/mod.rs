@@ -22,6 +22,7 @@ pub mod reports;
 pub mod sbom;
 pub mod serve;
 pub mod settings;
+pub mod shares;
 pub mod standards;
 pub mod submissions;
 pub mod tokens;
@@ -59,6 +60,7 @@ pub async fn run(command: Command) -> Result<()> {
         Command::Ingest(a) => ingest::run(a).await,
         Command::Case(a) => cases::run(a).await,
         Command::Vendor(a) => vendors::run(a).await,
+        Command::Share(a) => shares::run(a).await,
         Command::Export(a) => export::run(a).await,
         Command::Sbom(a) => sbom::run(a).await,
         Command::Match(a) => matching::run_match(a).await,
