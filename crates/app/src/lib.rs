@@ -50,6 +50,8 @@ pub struct App {
     pub(crate) near_index: Arc<tokio::sync::Mutex<clearinghouse::near_index::NearIndex>>,
     /// How vendors are reached and advisories signed (links, SMTP relay, retries).
     pub coordination: Arc<clearinghouse::outbox::CoordinationConfig>,
+    /// The TAXII server's credential cache and read-audit throttle.
+    pub(crate) taxii_memo: Arc<taxii::TaxiiMemo>,
 }
 
 impl App {
@@ -62,6 +64,7 @@ impl App {
             throttle: Arc::new(throttle::LoginThrottle::default()),
             near_index: Arc::default(),
             coordination: Arc::default(),
+            taxii_memo: Arc::default(),
         }
     }
 }

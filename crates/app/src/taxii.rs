@@ -30,7 +30,7 @@ use serde::Serialize;
 use serde_json::{json, Value};
 use std::collections::{HashMap, HashSet};
 use std::str::FromStr;
-use std::sync::{LazyLock, Mutex};
+use std::sync::Mutex;
 
 /// The one API root's name (`/taxii2/bulwark/`).
 pub const API_ROOT: &str = "bulwark";
@@ -266,10 +266,14 @@ struct BasicEntry {
     until: DateTime<Utc>,
 }
 
-static BASIC_CACHE: LazyLock<Mutex<HashMap<String, BasicEntry>>> = LazyLock::new(Mutex::default);
-/// When each (user, collection) read was last audited.
-type ReadAudits = HashMap<(UserId, String), DateTime<Utc>>;
-static READ_AUDITS: LazyLock<Mutex<ReadAudits>> = LazyLock::new(Mutex::default);
+/// What the TAXII server remembers between requests (one per [`App`]):
+/// verified Basic credentials, and when each (user, collection) read was
+/// last audited.
+#[derive(Default)]
+pub(crate) struct TaxiiMemo {
+    basic: Mutex<HashMap<String, BasicEntry>>,
+    read_audits: Mutex<HashMap<(UserId, String), DateTime<Utc>>>,
+}
 const CACHE_MAX_ENTRIES: usize = 10_000;
 
 /// A version-checked object ready to store.
@@ -544,7 +548,9 @@ impl App {
         use base64::Engine;
         let now = self.clock.now();
         let key = bulwark_crypto::sha256_hex(credentials.as_bytes());
-        let cached = BASIC_CACHE
+        let cached = self
+            .taxii_memo
+            .basic
             .lock()
             .map_err(|_| AppError::Internal("basic cache poisoned".into()))?
             .get(&key)
@@ -614,7 +620,9 @@ impl App {
             ));
         };
         self.throttle.succeed(&keys[0]);
-        let mut cache = BASIC_CACHE
+        let mut cache = self
+            .taxii_memo
+            .basic
             .lock()
             .map_err(|_| AppError::Internal("basic cache poisoned".into()))?;
         if cache.len() >= CACHE_MAX_ENTRIES {
@@ -798,7 +806,9 @@ impl App {
         let now = self.clock.now();
         let key = (caller.ctx.actor.user_id, collection_id.to_string());
         {
-            let mut seen = READ_AUDITS
+            let mut seen = self
+                .taxii_memo
+                .read_audits
                 .lock()
                 .map_err(|_| AppError::Internal("read audit map poisoned".into()))?;
             let period = Duration::seconds(READ_AUDIT_PERIOD_SECS);
@@ -830,7 +840,7 @@ impl App {
         .await;
         if result.is_err() {
             // Not on the record: try again on the next read.
-            if let Ok(mut seen) = READ_AUDITS.lock() {
+            if let Ok(mut seen) = self.taxii_memo.read_audits.lock() {
                 seen.remove(&key);
             }
         }

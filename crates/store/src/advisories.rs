@@ -4,7 +4,7 @@
 //! PostgreSQL advisory lock, [`Tx::lock_advisories`]) so `seq` is gapless
 //! and ordered by commit.
 use crate::codec::{int, ms, opt_text, parsed, text, time};
-use crate::{Dialect, StoreError, Tx};
+use crate::{StoreError, Tx};
 use bulwark_domain::ids::{CaseId, OrgId};
 use chrono::{DateTime, Utc};
 use sqlx::any::AnyRow;
@@ -78,13 +78,7 @@ impl Tx {
     /// Serialises publications (PostgreSQL advisory lock until commit;
     /// SQLite has one writer).
     pub async fn lock_advisories(&mut self) -> Result<(), StoreError> {
-        if self.dialect == Dialect::Postgres {
-            sqlx::query("SELECT pg_advisory_xact_lock($1)")
-                .bind(ADVISORY_LOCK)
-                .execute(&mut *self.tx)
-                .await?;
-        }
-        Ok(())
+        self.xact_lock(ADVISORY_LOCK).await
     }
 
     /// The next advisory sequence number (call under [`Tx::lock_advisories`]).

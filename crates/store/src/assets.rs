@@ -6,15 +6,13 @@
 //! only, in chunks below either backend's parameter limit. A package key is
 //! a canonical package URL without version (`pkg:type/namespace/name`).
 use crate::codec::{int, ms, opt_text, opt_time, parsed, text, time};
-use crate::{Dialect, StoreError, Tx};
+use crate::sql::{numbered, value_rows, MAX_PARAMS};
+use crate::{StoreError, Tx};
 use bulwark_domain::ids::{OrgId, UserId};
 use chrono::{DateTime, Utc};
 use sqlx::any::AnyRow;
 use std::collections::HashMap;
-use std::fmt::Write as _;
 
-/// Most bound parameters in one statement (below SQLite's 32,766).
-const MAX_PARAMS: usize = 30_000;
 /// Keys in one `IN (…)` lookup.
 const LOOKUP_CHUNK: usize = 5_000;
 /// Advisory-lock key of matching on PostgreSQL ("bulwark match").
@@ -284,13 +282,7 @@ impl Tx {
     /// until commit; SQLite has one writer), so an SBOM registered while an
     /// advisory is published is matched by one of the two.
     pub async fn lock_matching(&mut self) -> Result<(), StoreError> {
-        if self.dialect == Dialect::Postgres {
-            sqlx::query("SELECT pg_advisory_xact_lock($1)")
-                .bind(MATCH_LOCK)
-                .execute(&mut *self.tx)
-                .await?;
-        }
-        Ok(())
+        self.xact_lock(MATCH_LOCK).await
     }
 
     /// Organisations' TLP clearances (`None`: not set).
@@ -299,18 +291,10 @@ impl Tx {
         orgs: &[OrgId],
     ) -> Result<HashMap<OrgId, Option<String>>, StoreError> {
         let mut out = HashMap::new();
-        for chunk in orgs.chunks(LOOKUP_CHUNK) {
-            let sql = format!(
-                "SELECT id, tlp_clearance FROM orgs WHERE id IN ({})",
-                placeholders(self.dialect, 1, chunk.len())
-            );
-            let mut query = sqlx::query(&sql);
-            for org in chunk {
-                query = query.bind(org.to_string());
-            }
-            for row in query.fetch_all(&mut *self.tx).await? {
-                out.insert(parsed(&row, "id")?, opt_text(&row, "tlp_clearance")?);
-            }
+        let keys: Vec<String> = orgs.iter().map(|k| k.to_string()).collect();
+        let select = "SELECT id, tlp_clearance FROM orgs WHERE id IN ({})";
+        for row in self.fetch_in(select, &keys, LOOKUP_CHUNK).await? {
+            out.insert(parsed(&row, "id")?, opt_text(&row, "tlp_clearance")?);
         }
         Ok(out)
     }
@@ -481,19 +465,11 @@ impl Tx {
         vulnerabilities: &[String],
     ) -> Result<Vec<AssetVexRow>, StoreError> {
         let mut out = Vec::new();
-        for chunk in vulnerabilities.chunks(LOOKUP_CHUNK) {
-            let sql = format!(
-                "SELECT asset_id, vulnerability, idx, status, justification, detail FROM asset_vex \
-                 WHERE vulnerability IN ({})",
-                placeholders(self.dialect, 1, chunk.len())
-            );
-            let mut query = sqlx::query(&sql);
-            for id in chunk {
-                query = query.bind(id);
-            }
-            for row in query.fetch_all(&mut *self.tx).await? {
-                out.push(decode_vex(&row)?);
-            }
+        let select =
+            "SELECT asset_id, vulnerability, idx, status, justification, detail FROM asset_vex \
+                 WHERE vulnerability IN ({})";
+        for row in self.fetch_in(select, vulnerabilities, LOOKUP_CHUNK).await? {
+            out.push(decode_vex(&row)?);
         }
         Ok(out)
     }
@@ -504,28 +480,20 @@ impl Tx {
         packages: &[String],
     ) -> Result<Vec<HolderRow>, StoreError> {
         let mut out = Vec::new();
-        for chunk in packages.chunks(LOOKUP_CHUNK) {
-            let sql = format!(
-                "SELECT c.asset_id, a.org_id, a.sector, c.idx, c.package_key, c.version, c.name \
+        let select =
+            "SELECT c.asset_id, a.org_id, a.sector, c.idx, c.package_key, c.version, c.name \
                  FROM asset_components c JOIN assets a ON a.id = c.asset_id \
-                 WHERE c.package_key IN ({})",
-                placeholders(self.dialect, 1, chunk.len())
-            );
-            let mut query = sqlx::query(&sql);
-            for key in chunk {
-                query = query.bind(key);
-            }
-            for r in query.fetch_all(&mut *self.tx).await? {
-                out.push(HolderRow {
-                    asset_id: text(&r, "asset_id")?,
-                    org_id: parsed(&r, "org_id")?,
-                    sector: opt_text(&r, "sector")?,
-                    idx: int(&r, "idx")?,
-                    package_key: text(&r, "package_key")?,
-                    version: opt_text(&r, "version")?,
-                    name: text(&r, "name")?,
-                });
-            }
+                 WHERE c.package_key IN ({})";
+        for r in self.fetch_in(select, packages, LOOKUP_CHUNK).await? {
+            out.push(HolderRow {
+                asset_id: text(&r, "asset_id")?,
+                org_id: parsed(&r, "org_id")?,
+                sector: opt_text(&r, "sector")?,
+                idx: int(&r, "idx")?,
+                package_key: text(&r, "package_key")?,
+                version: opt_text(&r, "version")?,
+                name: text(&r, "name")?,
+            });
         }
         Ok(out)
     }
@@ -536,28 +504,19 @@ impl Tx {
         packages: &[String],
     ) -> Result<Vec<AdvisoryPackageRow>, StoreError> {
         let mut out = Vec::new();
-        for chunk in packages.chunks(LOOKUP_CHUNK) {
-            let sql = format!(
-                "SELECT package_key, advisory_id, revision, tlp, sectors, ids, entries, vex \
-                 FROM advisory_packages WHERE package_key IN ({})",
-                placeholders(self.dialect, 1, chunk.len())
-            );
-            let mut query = sqlx::query(&sql);
-            for key in chunk {
-                query = query.bind(key);
-            }
-            for r in query.fetch_all(&mut *self.tx).await? {
-                out.push(AdvisoryPackageRow {
-                    package_key: text(&r, "package_key")?,
-                    advisory_id: text(&r, "advisory_id")?,
-                    revision: int(&r, "revision")?,
-                    tlp: text(&r, "tlp")?,
-                    sectors: text(&r, "sectors")?,
-                    ids: text(&r, "ids")?,
-                    entries: text(&r, "entries")?,
-                    vex: text(&r, "vex")?,
-                });
-            }
+        let select = "SELECT package_key, advisory_id, revision, tlp, sectors, ids, entries, vex \
+                 FROM advisory_packages WHERE package_key IN ({})";
+        for r in self.fetch_in(select, packages, LOOKUP_CHUNK).await? {
+            out.push(AdvisoryPackageRow {
+                package_key: text(&r, "package_key")?,
+                advisory_id: text(&r, "advisory_id")?,
+                revision: int(&r, "revision")?,
+                tlp: text(&r, "tlp")?,
+                sectors: text(&r, "sectors")?,
+                ids: text(&r, "ids")?,
+                entries: text(&r, "entries")?,
+                vex: text(&r, "vex")?,
+            });
         }
         Ok(out)
     }
@@ -614,19 +573,10 @@ impl Tx {
         ids: &[String],
     ) -> Result<Vec<AdvisoryDocumentRow>, StoreError> {
         let mut out = Vec::new();
-        for chunk in ids.chunks(LOOKUP_CHUNK) {
-            let sql = format!(
-                "SELECT id, case_id, revision, seq, tlp, sectors, title, document, published_at, updated_at \
-                 FROM advisories WHERE id IN ({})",
-                placeholders(self.dialect, 1, chunk.len())
-            );
-            let mut query = sqlx::query(&sql);
-            for id in chunk {
-                query = query.bind(id);
-            }
-            for row in query.fetch_all(&mut *self.tx).await? {
-                out.push(AdvisoryDocumentRow::decode(&row)?);
-            }
+        let select = "SELECT id, case_id, revision, seq, tlp, sectors, title, document, published_at, updated_at \
+                 FROM advisories WHERE id IN ({})";
+        for row in self.fetch_in(select, ids, LOOKUP_CHUNK).await? {
+            out.push(AdvisoryDocumentRow::decode(&row)?);
         }
         Ok(out)
     }
@@ -638,18 +588,9 @@ impl Tx {
         ids: &[String],
     ) -> Result<HashMap<String, String>, StoreError> {
         let mut out = HashMap::with_capacity(ids.len());
-        for chunk in ids.chunks(LOOKUP_CHUNK) {
-            let sql = format!(
-                "SELECT id, title FROM advisories WHERE id IN ({})",
-                placeholders(self.dialect, 1, chunk.len())
-            );
-            let mut query = sqlx::query(&sql);
-            for id in chunk {
-                query = query.bind(id);
-            }
-            for row in query.fetch_all(&mut *self.tx).await? {
-                out.insert(text(&row, "id")?, text(&row, "title")?);
-            }
+        let select = "SELECT id, title FROM advisories WHERE id IN ({})";
+        for row in self.fetch_in(select, ids, LOOKUP_CHUNK).await? {
+            out.insert(text(&row, "id")?, text(&row, "title")?);
         }
         Ok(out)
     }
@@ -891,65 +832,4 @@ fn decode_vex(r: &AnyRow) -> Result<AssetVexRow, StoreError> {
         justification: opt_text(r, "justification")?,
         detail: opt_text(r, "detail")?,
     })
-}
-
-/// `$first, …, $first+n-1`.
-fn numbered(first: usize, n: usize) -> String {
-    let mut sql = String::with_capacity(n * 7);
-    for i in 0..n {
-        if i > 0 {
-            sql.push_str(", ");
-        }
-        let _ = write!(sql, "${}", first + i);
-    }
-    sql
-}
-
-/// `n` placeholders numbered from `first`, for a statement whose only
-/// parameters they are. On SQLite they are anonymous (`?`): numbered ones
-/// cost a linear scan of the statement's parameter names per bound value
-/// (`sqlite3_bind_parameter_name`), quadratic in a statement of thousands.
-fn placeholders(dialect: Dialect, first: usize, n: usize) -> String {
-    match dialect {
-        Dialect::Sqlite => {
-            let mut sql = String::with_capacity(n * 3);
-            for i in 0..n {
-                if i > 0 {
-                    sql.push_str(", ");
-                }
-                sql.push('?');
-            }
-            sql
-        }
-        Dialect::Postgres => numbered(first, n),
-    }
-}
-
-/// `($1, …, $c), ($c+1, …), …` for `rows` rows of `columns` columns (see
-/// [`placeholders`]).
-fn value_rows(dialect: Dialect, columns: usize, rows: usize) -> String {
-    let mut sql = String::with_capacity(rows * columns * 6);
-    for row in 0..rows {
-        if row > 0 {
-            sql.push_str(", ");
-        }
-        sql.push('(');
-        sql.push_str(&placeholders(dialect, 1 + row * columns, columns));
-        sql.push(')');
-    }
-    sql
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn placeholders_per_dialect() {
-        assert_eq!(placeholders(Dialect::Postgres, 3, 2), "$3, $4");
-        assert_eq!(placeholders(Dialect::Sqlite, 3, 2), "?, ?");
-        assert_eq!(value_rows(Dialect::Postgres, 2, 2), "($1, $2), ($3, $4)");
-        assert_eq!(value_rows(Dialect::Sqlite, 2, 2), "(?, ?), (?, ?)");
-        assert_eq!(numbered(2, 3), "$2, $3, $4");
-    }
 }

@@ -17,6 +17,7 @@ mod error;
 mod eval_runs;
 mod review;
 mod secrets;
+mod sql;
 mod standards;
 mod taxii;
 mod vendor_cases;
@@ -47,8 +48,7 @@ pub use vendor_outbox::{OutboxAttemptRow, OutboxMessageRow, OutboxOutcome, Vendo
 pub use vuln_cases::{VulnCaseRow, VulnReportRow};
 pub use vuln_intake::{CaseBump, CaseSignatureRow, NewVulnCase, NewVulnReport};
 pub use vuln_workflow::{
-    CaseEventRow, CaseFacts, CaseVendorRow, EvidenceRow, ReportProvenanceRow, ShareDecision,
-    VulnShareRow,
+    CaseEventRow, CaseFacts, EvidenceRow, ReportProvenanceRow, ShareDecision, VulnShareRow,
 };
 
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};

@@ -6,11 +6,9 @@
 //! ([`Tx::lock_taxii_collection`]), so a row never commits behind a cursor a
 //! reader already passed.
 use crate::codec::{int, opt_text, text};
+use crate::sql::{numbered, MAX_PARAMS};
 use crate::{Dialect, StoreError, Tx};
 use sqlx::any::AnyRow;
-
-/// Most bind parameters in one statement (SQLite allows 32,766).
-const MAX_PARAMS: usize = 30_000;
 
 /// A collection as stored.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -154,14 +152,6 @@ fn status_row(r: &AnyRow) -> Result<TaxiiStatusRow, StoreError> {
     })
 }
 
-/// `$from, $from+1, …` for `n` values.
-fn placeholders(from: usize, n: usize) -> String {
-    (from..from + n)
-        .map(|i| format!("${i}"))
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
 impl Tx {
     /// Every collection, in a stable order (TLP levels, then sectors).
     pub async fn list_taxii_collections(&mut self) -> Result<Vec<TaxiiCollectionRow>, StoreError> {
@@ -212,7 +202,7 @@ impl Tx {
             let sql = format!(
                 "SELECT object_id, version FROM taxii_objects \
                  WHERE collection_id = $1 AND object_id IN ({})",
-                placeholders(2, chunk.len())
+                numbered(2, chunk.len())
             );
             let mut query = sqlx::query(&sql).bind(collection_id);
             for id in chunk {
@@ -235,7 +225,7 @@ impl Tx {
         const COLUMNS: usize = 9;
         for chunk in objects.chunks(MAX_PARAMS / COLUMNS) {
             let rows: Vec<String> = (0..chunk.len())
-                .map(|i| format!("($1, {})", placeholders(2 + i * COLUMNS, COLUMNS)))
+                .map(|i| format!("($1, {})", numbered(2 + i * COLUMNS, COLUMNS)))
                 .collect();
             let sql = format!(
                 "INSERT INTO taxii_objects (collection_id, object_id, version, spec_version, \
@@ -315,7 +305,7 @@ impl Tx {
                 n += values.len();
                 sql.push_str(&format!(
                     " AND {column} IN ({})",
-                    placeholders(first, values.len())
+                    numbered(first, values.len())
                 ));
             }
         }
@@ -331,10 +321,7 @@ impl Tx {
             if !v.exact.is_empty() {
                 let first = n + 1;
                 n += v.exact.len();
-                alternatives.push(format!(
-                    "version IN ({})",
-                    placeholders(first, v.exact.len())
-                ));
+                alternatives.push(format!("version IN ({})", numbered(first, v.exact.len())));
             }
             if alternatives.is_empty() {
                 alternatives.push("is_last = 1".to_string());
@@ -402,7 +389,7 @@ impl Tx {
                 let sql = format!(
                     "DELETE FROM taxii_objects WHERE collection_id = $1 AND object_id = $2 \
                      AND version IN ({})",
-                    placeholders(3, vs.len())
+                    numbered(3, vs.len())
                 );
                 let mut query = sqlx::query(&sql).bind(collection_id).bind(object_id);
                 for v in vs {
@@ -418,7 +405,7 @@ impl Tx {
     pub async fn insert_taxii_status(&mut self, s: &TaxiiStatusRow) -> Result<(), StoreError> {
         let sql = format!(
             "INSERT INTO taxii_statuses ({STATUS_COLUMNS}) VALUES ({})",
-            placeholders(1, 9)
+            numbered(1, 9)
         );
         sqlx::query(&sql)
             .bind(&s.id)

@@ -10,17 +10,13 @@
 //! and on PostgreSQL [`Tx::lock_intake`] takes a transaction-scoped advisory
 //! lock, so two batches never create two cases for one new key.
 use crate::codec::ms;
-use crate::{Dialect, StoreError, Tx};
+use crate::sql::{placeholders, value_rows, MAX_PARAMS};
+use crate::{StoreError, Tx};
 use bulwark_domain::ids::{CaseId, ModelId, OrgId, SubmissionId, UserId, VulnReportId};
 use chrono::{DateTime, Utc};
 use sqlx::any::AnyRow;
 use sqlx::Row;
 use std::collections::{HashMap, HashSet};
-use std::fmt::Write as _;
-
-/// Most bound parameters in one statement (SQLite allows 32,766 since
-/// 3.32; PostgreSQL 65,535).
-const MAX_PARAMS: usize = 30_000;
 
 /// Advisory-lock key of intake batches on PostgreSQL ("bulwark intake").
 const INTAKE_LOCK: i64 = 0x6275_6c77_696e_7461;
@@ -121,13 +117,7 @@ impl Tx {
     /// Serialises intake batches (PostgreSQL advisory lock until commit;
     /// SQLite transactions already exclude each other).
     pub async fn lock_intake(&mut self) -> Result<(), StoreError> {
-        if self.dialect == Dialect::Postgres {
-            sqlx::query("SELECT pg_advisory_xact_lock($1)")
-                .bind(INTAKE_LOCK)
-                .execute(&mut *self.tx)
-                .await?;
-        }
-        Ok(())
+        self.xact_lock(INTAKE_LOCK).await
     }
 
     /// Which of `hashes` are already stored.
@@ -136,18 +126,9 @@ impl Tx {
         hashes: &[String],
     ) -> Result<HashSet<String>, StoreError> {
         let mut found = HashSet::new();
-        for chunk in hashes.chunks(MAX_PARAMS) {
-            let sql = format!(
-                "SELECT content_hash FROM vuln_reports WHERE content_hash IN ({})",
-                placeholders(self.dialect, 1, chunk.len())
-            );
-            let mut query = sqlx::query(&sql);
-            for hash in chunk {
-                query = query.bind(hash);
-            }
-            for row in query.fetch_all(&mut *self.tx).await? {
-                found.insert(row.try_get::<String, _>(0)?);
-            }
+        let select = "SELECT content_hash FROM vuln_reports WHERE content_hash IN ({})";
+        for row in self.fetch_in(select, hashes, MAX_PARAMS).await? {
+            found.insert(row.try_get::<String, _>(0)?);
         }
         Ok(found)
     }
@@ -182,18 +163,9 @@ impl Tx {
         keys: &[String],
     ) -> Result<HashMap<String, CaseId>, StoreError> {
         let mut found = HashMap::new();
-        for chunk in keys.chunks(MAX_PARAMS) {
-            let sql = format!(
-                "SELECT key, case_id FROM vuln_keys WHERE key IN ({})",
-                placeholders(self.dialect, 1, chunk.len())
-            );
-            let mut query = sqlx::query(&sql);
-            for key in chunk {
-                query = query.bind(key);
-            }
-            for row in query.fetch_all(&mut *self.tx).await? {
-                found.insert(row.try_get::<String, _>(0)?, case_id(&row, 1)?);
-            }
+        let select = "SELECT key, case_id FROM vuln_keys WHERE key IN ({})";
+        for row in self.fetch_in(select, keys, MAX_PARAMS).await? {
+            found.insert(row.try_get::<String, _>(0)?, case_id(&row, 1)?);
         }
         Ok(found)
     }
@@ -233,29 +205,12 @@ impl Tx {
         cases: &[CaseId],
     ) -> Result<HashMap<CaseId, Vec<u8>>, StoreError> {
         let mut found = HashMap::new();
-        for chunk in cases.chunks(MAX_PARAMS) {
-            let sql = format!(
-                "SELECT id, signature FROM vuln_cases WHERE id IN ({}) AND merged_into IS NULL AND signature IS NOT NULL",
-                placeholders(self.dialect, 1, chunk.len())
-            );
-            let mut query = sqlx::query(&sql);
-            for case in chunk {
-                query = query.bind(case.to_string());
-            }
-            for row in query.fetch_all(&mut *self.tx).await? {
-                found.insert(case_id(&row, 0)?, row.try_get::<Vec<u8>, _>(1)?);
-            }
+        let keys: Vec<String> = cases.iter().map(|k| k.to_string()).collect();
+        let select = "SELECT id, signature FROM vuln_cases WHERE id IN ({}) AND merged_into IS NULL AND signature IS NOT NULL";
+        for row in self.fetch_in(select, &keys, MAX_PARAMS).await? {
+            found.insert(case_id(&row, 0)?, row.try_get::<Vec<u8>, _>(1)?);
         }
         Ok(found)
-    }
-
-    /// Whether statements binding an optional `f64` may be cached. Not on
-    /// PostgreSQL: sqlx 0.8.6's Any driver sends a NULL `f64` as a 4-byte
-    /// float (sqlx-postgres `any.rs`, `Null(Double)` → `Option<f32>`), so a
-    /// statement first prepared with a NULL score would reject a real score
-    /// later on the same connection ("incorrect binary data format").
-    fn cache_float_statements(&self) -> bool {
-        self.dialect != Dialect::Postgres
     }
 
     /// The next case sequence number.
@@ -297,7 +252,7 @@ impl Tx {
                     .bind(ms(c.created_at));
             }
             query
-                .persistent(self.cache_float_statements())
+                .persistent(self.caches_nullable_floats())
                 .execute(&mut *self.tx)
                 .await?;
         }
@@ -336,7 +291,7 @@ impl Tx {
                     .bind(ms(r.received_at));
             }
             query
-                .persistent(self.cache_float_statements())
+                .persistent(self.caches_nullable_floats())
                 .execute(&mut *self.tx)
                 .await?;
         }
@@ -376,47 +331,11 @@ impl Tx {
         .bind(bump.max_cvss)
         .bind(i64::from(bump.exploited))
         .bind(ms(now))
-        .persistent(self.cache_float_statements())
+        .persistent(self.caches_nullable_floats())
         .execute(&mut *self.tx)
         .await?;
         Ok(())
     }
-}
-
-/// `$first, $first+1, …` (n of them) on PostgreSQL; `?, ?, …` on SQLite,
-/// whose parser looks every named or numbered parameter up in a list of
-/// those seen so far — quadratic: 28,000 `$N` parameters took ~2 s to
-/// prepare, anonymous `?` ones ~30 ms. Anonymous parameters bind in order,
-/// so callers bind exactly as they would for `$first…`.
-fn placeholders(dialect: Dialect, first: usize, n: usize) -> String {
-    let mut sql = String::with_capacity(n * 7);
-    for i in 0..n {
-        if i > 0 {
-            sql.push_str(", ");
-        }
-        match dialect {
-            Dialect::Sqlite => sql.push('?'),
-            Dialect::Postgres => {
-                let _ = write!(sql, "${}", first + i);
-            }
-        }
-    }
-    sql
-}
-
-/// `($1, …, $c), ($c+1, …), …` for `rows` rows of `columns` columns (see
-/// [`placeholders`] for SQLite).
-fn value_rows(dialect: Dialect, columns: usize, rows: usize) -> String {
-    let mut sql = String::with_capacity(rows * columns * 6);
-    for row in 0..rows {
-        if row > 0 {
-            sql.push_str(", ");
-        }
-        sql.push('(');
-        sql.push_str(&placeholders(dialect, 1 + row * columns, columns));
-        sql.push(')');
-    }
-    sql
 }
 
 fn case_id(row: &AnyRow, index: usize) -> Result<CaseId, StoreError> {
@@ -425,16 +344,4 @@ fn case_id(row: &AnyRow, index: usize) -> Result<CaseId, StoreError> {
         column: "case_id",
         message: format!("{text:?} is not a case id"),
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn placeholders_are_numbered_per_row() {
-        assert_eq!(placeholders(Dialect::Postgres, 3, 2), "$3, $4");
-        assert_eq!(value_rows(Dialect::Postgres, 2, 2), "($1, $2), ($3, $4)");
-        assert_eq!(value_rows(Dialect::Sqlite, 2, 2), "(?, ?), (?, ?)");
-    }
 }

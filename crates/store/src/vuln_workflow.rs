@@ -2,6 +2,7 @@
 //! timeline, embargo and TLP, merging and splitting cases, evidence
 //! (proofs of concept) and review findings proposed for the clearinghouse.
 use crate::codec::{int, ms, opt_parsed, opt_text, opt_time, parsed, text, time};
+use crate::sql::{numbered, MAX_PARAMS};
 use crate::{StoreError, Tx};
 use bulwark_domain::ids::{
     CaseId, FindingId, ModelId, OrgId, SecretId, SubmissionId, UserId, VulnReportId,
@@ -9,7 +10,6 @@ use bulwark_domain::ids::{
 use chrono::{DateTime, Utc};
 use sqlx::any::AnyRow;
 use sqlx::Row;
-use std::fmt::Write as _;
 
 /// One entry of a case's timeline.
 #[derive(Debug, Clone, PartialEq)]
@@ -28,33 +28,6 @@ pub struct CaseEventRow {
     pub kind: String,
     /// The details (JSON).
     pub detail: String,
-}
-
-/// A vendor notified of a case, with what it says.
-#[derive(Debug, Clone, PartialEq)]
-pub struct CaseVendorRow {
-    /// The case.
-    pub case_id: CaseId,
-    /// The vendor organisation.
-    pub vendor_org: OrgId,
-    /// Its slug.
-    pub vendor_slug: String,
-    /// Its name.
-    pub vendor_name: String,
-    /// `unknown`, `affected`, `not_affected`, `fixed`.
-    pub status: String,
-    /// VEX justification (not affected).
-    pub justification: Option<String>,
-    /// The vendor's statement.
-    pub statement: Option<String>,
-    /// Fixed versions (JSON array of strings).
-    pub fixed_versions: String,
-    /// Patch references (JSON array of strings).
-    pub patch_refs: String,
-    /// When it was notified.
-    pub notified_at: DateTime<Utc>,
-    /// Last status change.
-    pub updated_at: DateTime<Utc>,
 }
 
 /// A piece of evidence (the bytes are a sealed secret).
@@ -240,57 +213,20 @@ impl Tx {
     ) -> Result<(), StoreError> {
         sqlx::query(
             "UPDATE vuln_cases SET canonical_report_id = $2, title = $3, report_count = $4, \
-             max_cvss = NULLIF($5, -1.0), qualitative = $6, exploited = $7, priority = $8, signature = $9, \
+             max_cvss = $5, qualitative = $6, exploited = $7, priority = $8, signature = $9, \
              updated_at = $10 WHERE id = $1",
         )
         .bind(f.id.to_string())
         .bind(f.canonical_report_id.to_string())
         .bind(&f.title)
         .bind(f.report_count)
-        // Never a NULL f64: sqlx-postgres 0.8 declares a NULL f64 as
-        // FLOAT4, and a statement first prepared with it then refuses
-        // FLOAT8 values on that connection.
-        .bind(f.max_cvss.unwrap_or(-1.0))
+        .bind(f.max_cvss)
         .bind(&f.qualitative)
         .bind(i64::from(f.exploited))
         .bind(f.priority)
         .bind(&f.signature)
         .bind(ms(now))
-        .execute(&mut *self.tx)
-        .await?;
-        Ok(())
-    }
-
-    /// Opens a case split off another (its facts from [`CaseFacts`]).
-    #[allow(clippy::too_many_arguments)]
-    pub async fn insert_split_case(
-        &mut self,
-        f: &CaseFacts,
-        seq: i64,
-        exposure: f64,
-        tlp: &str,
-        embargo_until: Option<DateTime<Utc>>,
-        now: DateTime<Utc>,
-    ) -> Result<(), StoreError> {
-        sqlx::query(
-            "INSERT INTO vuln_cases (id, seq, canonical_report_id, title, state, report_count, max_cvss, \
-             qualitative, exploited, exposure, priority, tlp, signature, embargo_until, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, 'new', $5, NULLIF($6, -1.0), $7, $8, $9, $10, $11, $12, $13, $14, $14)",
-        )
-        .bind(f.id.to_string())
-        .bind(seq)
-        .bind(f.canonical_report_id.to_string())
-        .bind(&f.title)
-        .bind(f.report_count)
-        .bind(f.max_cvss.unwrap_or(-1.0))
-        .bind(&f.qualitative)
-        .bind(i64::from(f.exploited))
-        .bind(exposure)
-        .bind(f.priority)
-        .bind(tlp)
-        .bind(&f.signature)
-        .bind(embargo_until.map(ms))
-        .bind(ms(now))
+        .persistent(self.caches_nullable_floats())
         .execute(&mut *self.tx)
         .await?;
         Ok(())
@@ -352,7 +288,7 @@ impl Tx {
         for chunk in reports.chunks(MAX_PARAMS) {
             let sql = format!(
                 "UPDATE vuln_reports SET case_id = $2 WHERE case_id = $1 AND id IN ({})",
-                placeholders(3, chunk.len())
+                numbered(3, chunk.len())
             );
             let mut query = sqlx::query(&sql)
                 .bind(from.to_string())
@@ -376,7 +312,7 @@ impl Tx {
         for chunk in keys.chunks(MAX_PARAMS) {
             let sql = format!(
                 "UPDATE vuln_keys SET case_id = $2 WHERE case_id = $1 AND key IN ({})",
-                placeholders(3, chunk.len())
+                numbered(3, chunk.len())
             );
             let mut query = sqlx::query(&sql)
                 .bind(from.to_string())
@@ -410,7 +346,7 @@ impl Tx {
             let sql = format!(
                 "SELECT id, merged_into, signature FROM vuln_cases WHERE id IN ({}) \
                  AND merged_into IS NOT NULL AND signature IS NOT NULL",
-                placeholders(1, chunk.len())
+                numbered(1, chunk.len())
             );
             let mut query = sqlx::query(&sql);
             for case in chunk {
@@ -454,39 +390,6 @@ impl Tx {
                     found_by_model: opt_parsed(r, "found_by_model")?,
                     found_by_model_name: opt_text(r, "model_name")?,
                     found_in_submission: opt_parsed(r, "found_in_submission")?,
-                })
-            })
-            .collect()
-    }
-
-    /// The vendors notified of a case, by name.
-    pub async fn list_case_vendors(
-        &mut self,
-        case: CaseId,
-    ) -> Result<Vec<CaseVendorRow>, StoreError> {
-        let rows = sqlx::query(
-            "SELECT v.case_id, v.vendor_org, o.slug, o.name, v.status, v.justification, v.statement, \
-             v.fixed_versions, v.patch_refs, v.notified_at, v.updated_at \
-             FROM vuln_case_vendors v JOIN orgs o ON o.id = v.vendor_org \
-             WHERE v.case_id = $1 ORDER BY o.name",
-        )
-        .bind(case.to_string())
-        .fetch_all(&mut *self.tx)
-        .await?;
-        rows.iter()
-            .map(|r| {
-                Ok(CaseVendorRow {
-                    case_id: parsed(r, "case_id")?,
-                    vendor_org: parsed(r, "vendor_org")?,
-                    vendor_slug: text(r, "slug")?,
-                    vendor_name: text(r, "name")?,
-                    status: text(r, "status")?,
-                    justification: opt_text(r, "justification")?,
-                    statement: opt_text(r, "statement")?,
-                    fixed_versions: text(r, "fixed_versions")?,
-                    patch_refs: text(r, "patch_refs")?,
-                    notified_at: time(r, "notified_at")?,
-                    updated_at: time(r, "updated_at")?,
                 })
             })
             .collect()
@@ -569,7 +472,7 @@ impl Tx {
                 for chunk in reports.chunks(MAX_PARAMS) {
                     let sql = format!(
                         "UPDATE vuln_evidence SET case_id = $2 WHERE case_id = $1 AND report_id IN ({})",
-                        placeholders(3, chunk.len())
+                        numbered(3, chunk.len())
                     );
                     let mut query = sqlx::query(&sql)
                         .bind(from.to_string())
@@ -726,20 +629,6 @@ pub struct ShareDecision<'a> {
     pub report_id: Option<VulnReportId>,
     /// Its case (consented).
     pub case_id: Option<CaseId>,
-}
-
-/// Most bound parameters in one statement.
-const MAX_PARAMS: usize = 30_000;
-
-fn placeholders(first: usize, n: usize) -> String {
-    let mut sql = String::with_capacity(n * 7);
-    for i in 0..n {
-        if i > 0 {
-            sql.push_str(", ");
-        }
-        let _ = write!(sql, "${}", first + i);
-    }
-    sql
 }
 
 fn evidence_row(r: &AnyRow) -> Result<EvidenceRow, StoreError> {

@@ -4,13 +4,14 @@
 //! by the levels the caller is cleared for, so nothing above the clearance
 //! is fetched; an advisory above it answers "not found". Reads are audited.
 
-use bulwark_domain::policy::{tlp_clearance, tlp_visible, Action, Resource};
+use bulwark_domain::policy::{tlp_visible, Action, Resource};
 use bulwark_formats::model::{Advisory, Tlp};
 use bulwark_store::{AdvisoryRow, Tx};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
+use super::clearance::caller_clearance;
 use crate::audit::record;
 use crate::models::check;
 use crate::{App, AppError, OpContext};
@@ -83,8 +84,7 @@ async fn visible_levels(
     tx: &mut Tx,
     ctx: &OpContext,
 ) -> Result<(Tlp, Vec<&'static str>), AppError> {
-    let stored = tx.org_tlp_clearance(ctx.actor.org_id).await?;
-    let clearance = tlp_clearance(&ctx.actor, stored.as_deref().and_then(Tlp::parse));
+    let clearance = caller_clearance(tx, ctx).await?;
     let levels = Tlp::ALL
         .into_iter()
         .filter(|level| tlp_visible(clearance, *level))

@@ -12,7 +12,7 @@ use std::collections::{BTreeSet, HashMap};
 
 use bulwark_domain::identity::OrgKind;
 use bulwark_domain::ids::OrgId;
-use bulwark_domain::policy::{authorize, tlp_clearance, tlp_visible, Action, Resource};
+use bulwark_domain::policy::{authorize, tlp_visible, Action, Resource};
 use bulwark_formats::model::{Advisory, Tlp};
 use bulwark_formats::sbom::{parse_sbom, Component, Sbom, SbomFormat};
 use bulwark_store::{AssetComponentRow, AssetRow, AssetVexRow, NoticeRow, OrgRow, Tx};
@@ -21,6 +21,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 use sha2::{Digest, Sha256};
 
+use super::clearance::caller_clearance;
 use super::matching::{
     match_inventory, org_clearance, reconcile_notices, severity_of, status_name, vex_statements,
     AdvisoryHit, AffectedComponentView, PendingNotice, SuppressedComponentView,
@@ -183,15 +184,6 @@ pub(crate) async fn operator_org(
         );
     }
     Ok(org)
-}
-
-/// The clearance the caller holds for its organisation.
-pub(crate) async fn caller_clearance(tx: &mut Tx, ctx: &OpContext) -> Result<Tlp, AppError> {
-    let stored = tx.org_tlp_clearance(ctx.actor.org_id).await?;
-    Ok(tlp_clearance(
-        &ctx.actor,
-        Some(org_clearance(stored.as_deref())),
-    ))
 }
 
 fn validate_name(name: &str) -> Result<(), AppError> {

@@ -2,8 +2,9 @@
 //! organisation to receive. Every way out reads it through
 //! `policy::tlp_clearance`; this is the only place that changes it.
 
-use bulwark_domain::policy::Action;
+use bulwark_domain::policy::{tlp_clearance, Action};
 use bulwark_formats::model::Tlp;
+use bulwark_store::Tx;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
@@ -18,6 +19,17 @@ pub struct MaxTlpView {
     pub org: String,
     /// `CLEAR`, `GREEN`, `AMBER`, `AMBER+STRICT` or `RED`; absent: CLEAR only.
     pub max_tlp: Option<String>,
+}
+
+/// The highest TLP level the caller may receive: its organisation's stored
+/// level through the one rule (`policy::tlp_clearance`). Every clearinghouse
+/// read that filters by TLP starts here.
+pub(crate) async fn caller_clearance(tx: &mut Tx, ctx: &OpContext) -> Result<Tlp, AppError> {
+    let stored = tx.org_tlp_clearance(ctx.actor.org_id).await?;
+    Ok(tlp_clearance(
+        &ctx.actor,
+        stored.as_deref().and_then(Tlp::parse),
+    ))
 }
 
 impl App {

@@ -18,7 +18,8 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-use super::assets::{caller_clearance, notice_state, operator_id};
+use super::assets::{notice_state, operator_id};
+use super::clearance::caller_clearance;
 use super::matching::AffectedComponentView;
 use crate::accounts::require;
 use crate::audit::record;

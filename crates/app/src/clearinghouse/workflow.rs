@@ -11,7 +11,7 @@ use bulwark_domain::identity::Actor;
 use bulwark_domain::ids::{CaseId, UserId, VulnReportId};
 use bulwark_domain::policy::Action;
 use bulwark_formats::model::{Report, Tlp};
-use bulwark_store::{CaseEventRow, CaseFacts, Tx, VulnCaseRow, VulnReportRow};
+use bulwark_store::{CaseEventRow, CaseFacts, NewVulnCase, Tx, VulnCaseRow, VulnReportRow};
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -486,33 +486,7 @@ impl App {
             "keys": keys,
             "note": note,
         });
-        record_case_event(
-            &mut tx,
-            into,
-            now,
-            Some(ctx.actor.user_id),
-            "merge",
-            detail.clone(),
-        )
-        .await?;
-        record_case_event(
-            &mut tx,
-            from,
-            now,
-            Some(ctx.actor.user_id),
-            "merged_into",
-            detail.clone(),
-        )
-        .await?;
-        record(
-            &mut tx,
-            ctx.into(),
-            now,
-            "vuln_case.merge",
-            ("vuln_case", &into.to_string()),
-            detail,
-        )
-        .await?;
+        record_move(&mut tx, ctx, now, "merge", (into, from), detail).await?;
         let row = load_case(&mut tx, into).await?;
         tx.commit().await?;
         Ok(case_view(row))
@@ -587,14 +561,23 @@ impl App {
         moving_keys.sort();
         moving_keys.dedup();
         let seq = tx.next_case_seq().await?;
-        tx.insert_split_case(
-            &new_facts,
+        tx.insert_vuln_cases(&[NewVulnCase {
+            id: new_facts.id,
             seq,
-            case.exposure,
-            &case.tlp,
-            case.embargo_until,
-            now,
-        )
+            canonical_report_id: new_facts.canonical_report_id,
+            title: new_facts.title.clone(),
+            state: CaseState::New.as_str().to_owned(),
+            report_count: new_facts.report_count,
+            max_cvss: new_facts.max_cvss,
+            qualitative: new_facts.qualitative.clone(),
+            exploited: new_facts.exploited,
+            exposure: case.exposure,
+            priority: new_facts.priority,
+            tlp: case.tlp.clone(),
+            signature: new_facts.signature.clone(),
+            embargo_until: case.embargo_until,
+            created_at: now,
+        }])
         .await?;
         let moved = tx.move_case_reports(id, new_id, &wanted).await?;
         if moved != wanted.len() as u64 {
@@ -612,37 +595,40 @@ impl App {
             "keys": keys,
             "note": note,
         });
-        record_case_event(
-            &mut tx,
-            id,
-            now,
-            Some(ctx.actor.user_id),
-            "split",
-            detail.clone(),
-        )
-        .await?;
-        record_case_event(
-            &mut tx,
-            new_id,
-            now,
-            Some(ctx.actor.user_id),
-            "split_from",
-            detail.clone(),
-        )
-        .await?;
-        record(
-            &mut tx,
-            ctx.into(),
-            now,
-            "vuln_case.split",
-            ("vuln_case", &id.to_string()),
-            detail,
-        )
-        .await?;
+        record_move(&mut tx, ctx, now, "split", (id, new_id), detail).await?;
         let row = load_case(&mut tx, new_id).await?;
         tx.commit().await?;
         Ok(case_view(row))
     }
+}
+
+/// Records a merge or split of reports between two cases: on the timeline
+/// of both (`merge`/`merged_into`, `split`/`split_from`) and once on the
+/// audit log under the first case.
+async fn record_move(
+    tx: &mut Tx,
+    ctx: &OpContext,
+    now: DateTime<Utc>,
+    kind: &str,
+    (case, other): (CaseId, CaseId),
+    detail: serde_json::Value,
+) -> Result<(), AppError> {
+    let other_kind = match kind {
+        "merge" => "merged_into",
+        _ => "split_from",
+    };
+    let actor = Some(ctx.actor.user_id);
+    record_case_event(tx, case, now, actor, kind, detail.clone()).await?;
+    record_case_event(tx, other, now, actor, other_kind, detail.clone()).await?;
+    record(
+        tx,
+        ctx.into(),
+        now,
+        &format!("vuln_case.{kind}"),
+        ("vuln_case", &case.to_string()),
+        detail,
+    )
+    .await
 }
 
 /// Where a report came from.
@@ -743,9 +729,8 @@ pub(crate) async fn case_extras(tx: &mut Tx, id: CaseId) -> Result<CaseExtras, A
             detail: serde_json::from_str(&e.detail).unwrap_or(serde_json::Value::String(e.detail)),
         })
         .collect();
-    let list = |text: &str| serde_json::from_str::<Vec<String>>(text).unwrap_or_default();
-    let vendors = tx
-        .list_case_vendors(id)
+    let mut vendors: Vec<CaseVendorView> = tx
+        .case_vendor_statuses(id)
         .await?
         .into_iter()
         .map(|v| CaseVendorView {
@@ -755,12 +740,13 @@ pub(crate) async fn case_extras(tx: &mut Tx, id: CaseId) -> Result<CaseExtras, A
             status: v.status,
             justification: v.justification,
             statement: v.statement,
-            fixed_versions: list(&v.fixed_versions),
-            patch_refs: list(&v.patch_refs),
+            fixed_versions: v.fixed_versions,
+            patch_refs: v.patch_refs,
             notified_at: v.notified_at,
             updated_at: v.updated_at,
         })
         .collect();
+    vendors.sort_by(|a, b| a.name.cmp(&b.name));
     let evidence = tx
         .list_evidence(id)
         .await?
