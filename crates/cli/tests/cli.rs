@@ -1490,6 +1490,289 @@ async fn clearinghouse_from_report_to_export_and_sbom_match() {
     assert!(walk(&out).iter().all(|n| !n.contains(&id)));
 }
 
+/// Analysts' case commands through the CLI alone: split a report off a
+/// case, merge the new case into another, attach evidence and read back
+/// exactly the bytes (an operator may not); and a reviewer's finding that
+/// reaches the clearinghouse only when the lab consents (`bulwark share`).
+#[tokio::test(flavor = "multi_thread")]
+async fn case_merge_split_evidence_and_review_shares_through_the_cli() {
+    let dir = tempfile::tempdir().unwrap();
+    let served = serve_with(
+        dir.path(),
+        &[
+            ("clearinghouse", "clearinghouse"),
+            ("acme-ai", "lab"),
+            ("caisi", "agency"),
+            ("st-mary", "operator"),
+        ],
+        &[
+            ("analyst", "clearinghouse", "analyst"),
+            ("lab", "acme-ai", "lab_admin"),
+            ("reviewer", "caisi", "reviewer"),
+            ("hospital", "st-mary", "operator"),
+        ],
+    )
+    .await;
+    let client = |args: &[&str], user: &str| {
+        bulwark(dir.path())
+            .args(args)
+            .args(["--server", &served.server])
+            .env("BULWARK_TOKEN", &served.tokens[user])
+            .output()
+            .unwrap()
+    };
+    let json_of = |o: &std::process::Output| -> Value {
+        assert_ok(o);
+        serde_json::from_str(&stdout(o)).unwrap()
+    };
+    let show = |case: &str| json_of(&client(&["case", "show", case, "--json"], "analyst"));
+
+    // Two reports of one CVE share a case; a third opens another.
+    let bulk = dir.path().join("bulk.ndjson");
+    let lines = [
+        json!({"title": "Overflow in the PNG decoder", "description": "heap overflow decoding PNG chunks", "aliases": ["CVE-2026-4100"]}),
+        json!({"title": "Overflow in the PNG decoder, again", "description": "a second report of the PNG overflow", "aliases": ["CVE-2026-4100"]}),
+        json!({"title": "Use after free in the parser", "description": "use after free when the parser resets", "aliases": ["CVE-2026-4200"]}),
+    ];
+    let text: Vec<String> = lines.iter().map(Value::to_string).collect();
+    std::fs::write(&bulk, text.join("\n")).unwrap();
+    let out = json_of(&client(
+        &["ingest", bulk.to_str().unwrap(), "--json"],
+        "analyst",
+    ));
+    assert_eq!(
+        (out["accepted"].as_u64(), out["new_cases"].as_u64()),
+        (Some(3), Some(2)),
+        "{out}"
+    );
+    let cases = json_of(&client(&["case", "list", "--json"], "analyst"));
+    let id_of = |title: &str| {
+        cases
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["title"] == title)
+            .unwrap()["id"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    };
+    let png = id_of("Overflow in the PNG decoder");
+    let uaf = id_of("Use after free in the parser");
+    let png_case = show(&png);
+    assert_eq!(png_case["case"]["report_count"], 2);
+    let second = png_case["reports"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["title"] == "Overflow in the PNG decoder, again")
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+
+    // Split the second report off, then merge that new case into the other.
+    let split = json_of(&client(
+        &[
+            "case",
+            "split",
+            &png,
+            "--report",
+            &second,
+            "--note",
+            "different bug",
+            "--json",
+        ],
+        "analyst",
+    ));
+    let split_id = split["id"].as_str().unwrap().to_owned();
+    assert_eq!(split["report_count"], 1, "{split}");
+    assert_eq!(show(&png)["case"]["report_count"], 1);
+    let o = client(&["case", "split", &png, "--report", &second], "analyst");
+    assert_eq!(o.status.code(), Some(1), "a report no longer on the case");
+    let merged = json_of(&client(
+        &["case", "merge", &split_id, &uaf, "--json"],
+        "analyst",
+    ));
+    assert_eq!(
+        (merged["id"].as_str(), merged["report_count"].as_i64()),
+        (Some(uaf.as_str()), Some(2)),
+        "{merged}"
+    );
+    let gone = show(&split_id);
+    assert_eq!(
+        (
+            gone["case"]["state"].as_str(),
+            gone["case"]["merged_into"].as_str()
+        ),
+        (Some("duplicate"), Some(uaf.as_str()))
+    );
+    let timeline = show(&uaf)["events"].to_string();
+    assert!(timeline.contains("merge"), "{timeline}");
+    let o = client(&["case", "merge", &uaf, &uaf], "analyst");
+    assert_eq!(o.status.code(), Some(1), "a case into itself");
+
+    // Evidence: stored encrypted, read back byte for byte by the analyst only.
+    let poc = dir.path().join("poc.bin");
+    let bytes: Vec<u8> = (0..=255u8).cycle().take(5000).collect();
+    std::fs::write(&poc, &bytes).unwrap();
+    let added = json_of(&client(
+        &[
+            "case",
+            "evidence",
+            "add",
+            &uaf,
+            poc.to_str().unwrap(),
+            "--json",
+        ],
+        "analyst",
+    ));
+    let evidence = added["id"].as_str().unwrap().to_owned();
+    assert_eq!(
+        (added["size"].as_i64(), added["file_name"].as_str()),
+        (Some(5000), Some("poc.bin"))
+    );
+    let listed = json_of(&client(
+        &["case", "evidence", "list", &uaf, "--json"],
+        "analyst",
+    ));
+    assert_eq!(listed[0]["sha256"], added["sha256"]);
+    let back = dir.path().join("back.bin");
+    assert_ok(&client(
+        &[
+            "case",
+            "evidence",
+            "get",
+            &uaf,
+            &evidence,
+            "--out",
+            back.to_str().unwrap(),
+        ],
+        "analyst",
+    ));
+    assert_eq!(std::fs::read(&back).unwrap(), bytes);
+    let stolen = dir.path().join("stolen.bin");
+    let o = client(
+        &[
+            "case",
+            "evidence",
+            "get",
+            &uaf,
+            &evidence,
+            "--out",
+            stolen.to_str().unwrap(),
+        ],
+        "hospital",
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert!(!stolen.exists());
+
+    // A reviewer's finding goes to the clearinghouse only with the lab's consent.
+    let http = reqwest::Client::new();
+    let post = |token: &str, path: &str, body: Value| {
+        let req = http
+            .post(format!("{}/api/v1{path}", served.server))
+            .bearer_auth(token)
+            .json(&body);
+        async move {
+            let res = req.send().await.unwrap();
+            assert!(res.status().is_success(), "{}", res.status());
+            res.json::<Value>().await.unwrap()
+        }
+    };
+    let release = (chrono::Utc::now() + chrono::Duration::days(60)).to_rfc3339();
+    let model = post(
+        &served.tokens["lab"],
+        "/models",
+        json!({"name": "acme-1", "version": "v1", "planned_release": release, "model_card": "card",
+            "endpoint": {"base_url": "http://127.0.0.1:9/v1", "model": "acme-1"}}),
+    )
+    .await;
+    let sub = post(
+        &served.tokens["lab"],
+        "/submissions",
+        json!({"model_id": model["id"], "agencies": ["caisi"]}),
+    )
+    .await;
+    let sub = sub["id"].as_str().unwrap().to_owned();
+    let finding = |title: &str| {
+        let o = client(
+            &[
+                "finding",
+                "add",
+                &sub,
+                "--title",
+                title,
+                "--category",
+                "vulnerability_discovery",
+                "--severity",
+                "high",
+                "--description",
+                &format!("{title}: the model found it in libpng"),
+                "--json",
+            ],
+            "reviewer",
+        );
+        json_of(&o)["id"].as_str().unwrap().to_owned()
+    };
+    let kept = finding("Model found a libpng overflow");
+    let withheld = finding("Model found a zlib overflow");
+    let propose = |finding: &str| {
+        let o = client(
+            &[
+                "share",
+                "propose",
+                finding,
+                "--purl",
+                "pkg:generic/libpng",
+                "--fixed",
+                "1.6.44",
+                "--cwe",
+                "787",
+                "--json",
+            ],
+            "reviewer",
+        );
+        json_of(&o)["id"].as_str().unwrap().to_owned()
+    };
+    let (yes, no) = (propose(&kept), propose(&withheld));
+    let o = client(&["share", "consent", &yes], "reviewer");
+    assert_eq!(o.status.code(), Some(1), "only the lab consents");
+    let pending = json_of(&client(
+        &["share", "list", "--status", "pending", "--json"],
+        "lab",
+    ));
+    assert_eq!(pending.as_array().map(Vec::len), Some(2), "{pending}");
+    let consented = json_of(&client(&["share", "consent", &yes, "--json"], "lab"));
+    assert_eq!(consented["status"], "consented");
+    let case = consented["case_id"].as_str().unwrap().to_owned();
+    let declined = json_of(&client(
+        &["share", "decline", &no, "--reason", "not ours", "--json"],
+        "lab",
+    ));
+    assert_eq!(
+        (declined["status"].as_str(), declined["case_id"].as_str()),
+        (Some("declined"), None)
+    );
+    // Filed with its provenance; the declined one reached nobody.
+    let filed = show(&case);
+    assert_eq!(
+        filed["reports"][0]["provenance"]["found_in_submission"],
+        sub.as_str()
+    );
+    assert_eq!(
+        filed["reports"][0]["provenance"]["found_by_model"],
+        model["id"]
+    );
+    let all = client(&["case", "list", "--json"], "analyst");
+    assert_ok(&all);
+    assert!(
+        stdout(&all).contains("libpng") && !stdout(&all).contains("zlib"),
+        "{}",
+        stdout(&all)
+    );
+}
+
 /// Every file name under `dir` (relative paths), or none when it is missing.
 fn walk(dir: &Path) -> Vec<String> {
     let mut out = Vec::new();

@@ -6,7 +6,7 @@
 //! only, in chunks below either backend's parameter limit. A package key is
 //! a canonical package URL without version (`pkg:type/namespace/name`).
 use crate::codec::{int, ms, opt_text, opt_time, parsed, text, time};
-use crate::sql::{numbered, value_rows, MAX_PARAMS};
+use crate::sql::{ladder, numbered, value_rows, MAX_PARAMS};
 use crate::{StoreError, Tx};
 use bulwark_domain::ids::{OrgId, UserId};
 use chrono::{DateTime, Utc};
@@ -365,7 +365,7 @@ impl Tx {
                 .await?;
         }
         const COLUMNS: usize = 5;
-        for chunk in components.chunks(MAX_PARAMS / COLUMNS) {
+        for chunk in ladder(components, MAX_PARAMS / COLUMNS) {
             let sql = format!(
                 "INSERT INTO asset_components (asset_id, idx, package_key, version, name) VALUES {}",
                 value_rows(self.dialect, COLUMNS, chunk.len())
@@ -382,7 +382,7 @@ impl Tx {
             query.execute(&mut *self.tx).await?;
         }
         const VEX_COLUMNS: usize = 6;
-        for chunk in vex.chunks(MAX_PARAMS / VEX_COLUMNS) {
+        for chunk in ladder(vex, MAX_PARAMS / VEX_COLUMNS) {
             let sql = format!(
                 "INSERT INTO asset_vex (asset_id, vulnerability, idx, status, justification, detail) VALUES {}",
                 value_rows(self.dialect, VEX_COLUMNS, chunk.len())
@@ -542,7 +542,7 @@ impl Tx {
         rows: &[AdvisoryPackageRow],
     ) -> Result<(), StoreError> {
         const COLUMNS: usize = 8;
-        for chunk in rows.chunks(MAX_PARAMS / COLUMNS) {
+        for chunk in ladder(rows, MAX_PARAMS / COLUMNS) {
             let sql = format!(
                 "INSERT INTO advisory_packages (package_key, advisory_id, revision, tlp, sectors, ids, entries, vex) \
                  VALUES {} ON CONFLICT (package_key, advisory_id) DO UPDATE SET revision = excluded.revision, \
@@ -622,7 +622,7 @@ impl Tx {
         rows: &[AdvisoryDocumentRow],
     ) -> Result<(), StoreError> {
         const COLUMNS: usize = 10;
-        for chunk in rows.chunks(MAX_PARAMS / COLUMNS) {
+        for chunk in ladder(rows, MAX_PARAMS / COLUMNS) {
             let sql = format!(
                 "INSERT INTO advisories (id, case_id, revision, seq, tlp, sectors, title, document, published_at, updated_at) \
                  VALUES {} ON CONFLICT (id) DO UPDATE SET revision = excluded.revision, seq = excluded.seq, \
@@ -707,7 +707,7 @@ impl Tx {
     /// Inserts notices (bulk).
     pub async fn insert_notices(&mut self, notices: &[NewNotice]) -> Result<(), StoreError> {
         const COLUMNS: usize = 10;
-        for chunk in notices.chunks(MAX_PARAMS / COLUMNS) {
+        for chunk in ladder(notices, MAX_PARAMS / COLUMNS) {
             let sql = format!(
                 "INSERT INTO notices (id, org_id, asset_id, advisory_id, revision, tlp, title, components, \
                  created_at, updated_at) VALUES {}",

@@ -7,6 +7,47 @@ use std::fmt::Write as _;
 /// Most bound parameters in one statement (PostgreSQL allows 65,535).
 pub(crate) const MAX_PARAMS: usize = 30_000;
 
+/// Most rows (or `IN` list entries) in one bulk statement.
+const MAX_ROWS: usize = 1024;
+
+/// `items` cut into chunks for bulk statements of at most `most` rows each
+/// (and at most [`MAX_ROWS`]). Chunk lengths are powers of four, largest
+/// first, so the SQL text of a statement takes one of a handful of shapes:
+/// each is prepared once per connection and reused from its statement cache,
+/// where chunks of whatever length a batch happens to have would prepare a
+/// new statement of thousands of parameters for almost every batch.
+pub(crate) fn ladder<T>(items: &[T], most: usize) -> Ladder<'_, T> {
+    let most = most.clamp(1, MAX_ROWS);
+    let mut top = 1;
+    while top * 4 <= most {
+        top *= 4;
+    }
+    Ladder { rest: items, top }
+}
+
+/// The chunks of [`ladder`].
+pub(crate) struct Ladder<'a, T> {
+    rest: &'a [T],
+    top: usize,
+}
+
+impl<'a, T> Iterator for Ladder<'a, T> {
+    type Item = &'a [T];
+
+    fn next(&mut self) -> Option<&'a [T]> {
+        if self.rest.is_empty() {
+            return None;
+        }
+        let mut size = self.top;
+        while size > self.rest.len() {
+            size /= 4;
+        }
+        let (chunk, rest) = self.rest.split_at(size);
+        self.rest = rest;
+        Some(chunk)
+    }
+}
+
 /// `$first, …, $first+n-1`: for lists inside a statement that has other
 /// numbered parameters too.
 pub(crate) fn numbered(first: usize, n: usize) -> String {
@@ -68,7 +109,7 @@ impl Tx {
         chunk: usize,
     ) -> Result<Vec<AnyRow>, StoreError> {
         let mut out = Vec::new();
-        for part in keys.chunks(chunk.max(1)) {
+        for part in ladder(keys, chunk) {
             let sql = select.replace("{}", &placeholders(self.dialect, 1, part.len()));
             let mut query = sqlx::query(&sql);
             for key in part {
@@ -104,5 +145,25 @@ mod tests {
         assert_eq!(value_rows(Dialect::Postgres, 2, 2), "($1, $2), ($3, $4)");
         assert_eq!(value_rows(Dialect::Sqlite, 2, 2), "(?, ?), (?, ?)");
         assert_eq!(numbered(2, 3), "$2, $3, $4");
+    }
+
+    #[test]
+    fn ladder_cuts_powers_of_four_largest_first_and_covers_everything() {
+        let items: Vec<usize> = (0..1_391).collect();
+        let lengths: Vec<usize> = ladder(&items, MAX_PARAMS).map(<[usize]>::len).collect();
+        // Greedily: 1,391 = 1,024 + 256 + 64 + 2 * 16 + 3 * 4 + 3 * 1.
+        assert_eq!(lengths, [1024, 256, 64, 16, 16, 4, 4, 4, 1, 1, 1]);
+        let joined: Vec<usize> = ladder(&items, MAX_PARAMS).flatten().copied().collect();
+        assert_eq!(joined, items);
+        // `most` caps the largest chunk at a power of four below it.
+        let lengths: Vec<usize> = ladder(&items[..40], 20).map(<[usize]>::len).collect();
+        assert_eq!(lengths, [16, 16, 4, 4]);
+        assert_eq!(ladder(&items[..0], 20).count(), 0);
+        assert_eq!(
+            ladder(&items[..3], 0)
+                .map(<[usize]>::len)
+                .collect::<Vec<_>>(),
+            [1, 1, 1]
+        );
     }
 }

@@ -6,7 +6,7 @@
 //! ([`Tx::lock_taxii_collection`]), so a row never commits behind a cursor a
 //! reader already passed.
 use crate::codec::{int, opt_text, text};
-use crate::sql::{numbered, MAX_PARAMS};
+use crate::sql::{ladder, numbered, MAX_PARAMS};
 use crate::{Dialect, StoreError, Tx};
 use sqlx::any::AnyRow;
 
@@ -198,7 +198,7 @@ impl Tx {
         ids: &[String],
     ) -> Result<Vec<(String, i64)>, StoreError> {
         let mut out = Vec::new();
-        for chunk in ids.chunks(MAX_PARAMS) {
+        for chunk in ladder(ids, MAX_PARAMS) {
             let sql = format!(
                 "SELECT object_id, version FROM taxii_objects \
                  WHERE collection_id = $1 AND object_id IN ({})",
@@ -223,7 +223,7 @@ impl Tx {
     ) -> Result<(), StoreError> {
         // Per object; `$1` (the collection) is shared by every row.
         const COLUMNS: usize = 9;
-        for chunk in objects.chunks(MAX_PARAMS / COLUMNS) {
+        for chunk in ladder(objects, MAX_PARAMS / COLUMNS) {
             let rows: Vec<String> = (0..chunk.len())
                 .map(|i| format!("($1, {})", numbered(2 + i * COLUMNS, COLUMNS)))
                 .collect();

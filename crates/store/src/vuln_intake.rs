@@ -10,7 +10,7 @@
 //! and on PostgreSQL [`Tx::lock_intake`] takes a transaction-scoped advisory
 //! lock, so two batches never create two cases for one new key.
 use crate::codec::ms;
-use crate::sql::{placeholders, value_rows, MAX_PARAMS};
+use crate::sql::{ladder, placeholders, value_rows, MAX_PARAMS};
 use crate::{StoreError, Tx};
 use bulwark_domain::ids::{CaseId, ModelId, OrgId, SubmissionId, UserId, VulnReportId};
 use chrono::{DateTime, Utc};
@@ -140,7 +140,7 @@ impl Tx {
         keys: &[String],
     ) -> Result<HashSet<String>, StoreError> {
         let mut found = HashSet::new();
-        for chunk in keys.chunks(MAX_PARAMS) {
+        for chunk in ladder(keys, MAX_PARAMS) {
             let sql = format!(
                 "SELECT client_key FROM vuln_reports WHERE submitter_org = {} AND client_key IN ({})",
                 placeholders(self.dialect, 1, 1),
@@ -224,7 +224,7 @@ impl Tx {
     /// Inserts new cases.
     pub async fn insert_vuln_cases(&mut self, cases: &[NewVulnCase]) -> Result<(), StoreError> {
         const COLUMNS: usize = 16;
-        for chunk in cases.chunks(MAX_PARAMS / COLUMNS) {
+        for chunk in ladder(cases, MAX_PARAMS / COLUMNS) {
             let sql = format!(
                 "INSERT INTO vuln_cases (id, seq, canonical_report_id, title, state, report_count, max_cvss, \
                  qualitative, exploited, exposure, priority, tlp, signature, embargo_until, created_at, updated_at) \
@@ -265,7 +265,7 @@ impl Tx {
         reports: &[NewVulnReport],
     ) -> Result<(), StoreError> {
         const COLUMNS: usize = 14;
-        for chunk in reports.chunks(MAX_PARAMS / COLUMNS) {
+        for chunk in ladder(reports, MAX_PARAMS / COLUMNS) {
             let sql = format!(
                 "INSERT INTO vuln_reports (id, case_id, content_hash, client_key, submitter_org, submitter_user, \
                  source_format, source_id, title, cvss, found_by_model, found_in_submission, report, received_at) \
@@ -300,7 +300,7 @@ impl Tx {
 
     /// Files exact keys under their cases (keys already filed keep their case).
     pub async fn insert_vuln_keys(&mut self, keys: &[(String, CaseId)]) -> Result<(), StoreError> {
-        for chunk in keys.chunks(MAX_PARAMS / 2) {
+        for chunk in ladder(keys, MAX_PARAMS / 2) {
             let sql = format!(
                 "INSERT INTO vuln_keys (key, case_id) VALUES {} ON CONFLICT (key) DO NOTHING",
                 value_rows(self.dialect, 2, chunk.len())

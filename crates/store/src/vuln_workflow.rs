@@ -2,7 +2,7 @@
 //! timeline, embargo and TLP, merging and splitting cases, evidence
 //! (proofs of concept) and review findings proposed for the clearinghouse.
 use crate::codec::{int, ms, opt_parsed, opt_text, opt_time, parsed, text, time};
-use crate::sql::{numbered, MAX_PARAMS};
+use crate::sql::{ladder, numbered, MAX_PARAMS};
 use crate::{StoreError, Tx};
 use bulwark_domain::ids::{
     CaseId, FindingId, ModelId, OrgId, SecretId, SubmissionId, UserId, VulnReportId,
@@ -285,7 +285,7 @@ impl Tx {
         reports: &[VulnReportId],
     ) -> Result<u64, StoreError> {
         let mut moved = 0;
-        for chunk in reports.chunks(MAX_PARAMS) {
+        for chunk in ladder(reports, MAX_PARAMS) {
             let sql = format!(
                 "UPDATE vuln_reports SET case_id = $2 WHERE case_id = $1 AND id IN ({})",
                 numbered(3, chunk.len())
@@ -309,7 +309,7 @@ impl Tx {
         keys: &[String],
     ) -> Result<u64, StoreError> {
         let mut moved = 0;
-        for chunk in keys.chunks(MAX_PARAMS) {
+        for chunk in ladder(keys, MAX_PARAMS) {
             let sql = format!(
                 "UPDATE vuln_keys SET case_id = $2 WHERE case_id = $1 AND key IN ({})",
                 numbered(3, chunk.len())
@@ -342,7 +342,7 @@ impl Tx {
         cases: &[CaseId],
     ) -> Result<Vec<(CaseId, CaseId, Vec<u8>)>, StoreError> {
         let mut found = Vec::new();
-        for chunk in cases.chunks(MAX_PARAMS) {
+        for chunk in ladder(cases, MAX_PARAMS) {
             let sql = format!(
                 "SELECT id, merged_into, signature FROM vuln_cases WHERE id IN ({}) \
                  AND merged_into IS NOT NULL AND signature IS NOT NULL",
@@ -469,7 +469,7 @@ impl Tx {
                     .await?;
             }
             Some(reports) => {
-                for chunk in reports.chunks(MAX_PARAMS) {
+                for chunk in ladder(reports, MAX_PARAMS) {
                     let sql = format!(
                         "UPDATE vuln_evidence SET case_id = $2 WHERE case_id = $1 AND report_id IN ({})",
                         numbered(3, chunk.len())

@@ -560,3 +560,21 @@ pub fn routes() -> Router<AppState> {
         .route("/taxii2/{root}/collections/{id}/manifest/", get(manifest))
         .route("/taxii2/{root}/status/{status_id}/", get(status))
 }
+
+/// The answer for any other path under `/taxii2/` (the portal's fallback
+/// sends them here: a TAXII client gets a TAXII error, not a page).
+pub fn no_such_resource(uri: &Uri) -> TaxiiError {
+    let hint = if uri.path().ends_with('/') {
+        ""
+    } else {
+        " (TAXII 2.1 paths end with a slash)"
+    };
+    TaxiiError::new(
+        StatusCode::NOT_FOUND,
+        "Not found",
+        format!(
+            "no TAXII resource at {}{hint}; discovery is at /taxii2/",
+            uri.path()
+        ),
+    )
+}

@@ -389,7 +389,7 @@ async fn file_reports(
             });
             continue;
         }
-        let report_id = VulnReportId::random();
+        let report_id = VulnReportId::time_ordered();
         let (case_id, new_case) = plan.assign(&p, report_id, batch.now);
         digest.update(p.content_hash.as_bytes());
         records.push(IngestRecordView {
@@ -520,7 +520,7 @@ impl Assignment {
     }
 
     fn open_case(&mut self, p: &Prepared, report: VulnReportId, now: DateTime<Utc>) -> CaseId {
-        let id = CaseId::random();
+        let id = CaseId::time_ordered();
         let seq = self.next_seq;
         self.next_seq += 1;
         let inputs = PriorityInputs {

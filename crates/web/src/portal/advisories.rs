@@ -108,7 +108,7 @@ pub(super) async fn list(
         .map_err(|e| s.fail(e))?;
     advisories.reverse();
     render(&AdvisoriesPage {
-        layout: s.layout("Advisories", Section::Home, notice.key()),
+        layout: s.layout("Advisories", Section::Advisories, notice.key()),
         advisories,
     })
 }
@@ -125,7 +125,7 @@ pub(super) async fn show(
         .await
         .map_err(|e| s.fail(e))?;
     render(&AdvisoryPage {
-        layout: s.layout(&a.id, Section::Home, None),
+        layout: s.layout(&a.id, Section::Advisories, None),
         a,
         revisions,
     })

@@ -28,7 +28,7 @@ mod vendor;
 
 use crate::AppState;
 use askama::Template;
-use axum::extract::FromRequestParts;
+use axum::extract::{FromRequestParts, State};
 use axum::http::header;
 use axum::http::request::Parts;
 use axum::response::{Html, IntoResponse, Response};
@@ -107,9 +107,18 @@ async fn stylesheet() -> Response {
         .into_response()
 }
 
-/// Unknown addresses: the login page without a session, a 404 page with one.
-async fn not_found(s: session::PortalSession) -> PageError {
-    s.framed(PageError::no_such_page(), layout::Section::Home)
+/// Unknown addresses: a TAXII error under `/taxii2/`; else the login page
+/// without a session, a 404 page with one.
+async fn not_found(State(app): State<AppState>, mut parts: Parts) -> Response {
+    if parts.uri.path().starts_with("/taxii2/") {
+        return crate::taxii::no_such_resource(&parts.uri).into_response();
+    }
+    match session::PortalSession::from_request_parts(&mut parts, &app).await {
+        Ok(s) => s
+            .framed(PageError::no_such_page(), layout::Section::Home)
+            .into_response(),
+        Err(rejection) => rejection,
+    }
 }
 
 /// A known address asked with the wrong method (say, GET of a form's target).

@@ -43,7 +43,7 @@ pub(super) async fn page(
         .await
         .map_err(|e| s.fail(e))?;
     render(&OperatorPage {
-        layout: s.layout("My assets", Section::Home, notice.key()),
+        layout: s.layout("My assets", Section::Operator, notice.key()),
         report,
         notices,
     })
@@ -109,7 +109,7 @@ pub(super) async fn metrics(
         .map(|s| (hours(&s.median_seconds), hours(&s.p90_seconds)))
         .collect();
     render(&MetricsPage {
-        layout: s.layout("Time to patch", Section::Home, notice.key()),
+        layout: s.layout("Time to patch", Section::Cases, notice.key()),
         metrics,
         durations,
     })

@@ -80,7 +80,7 @@ pub(super) async fn cases(
 ) -> PageResult {
     let cases = app.vendor_cases(&s.ctx).await.map_err(|e| s.fail(e))?;
     render(&VendorCasesPage {
-        layout: s.layout("Cases notified to us", Section::Home, notice.key()),
+        layout: s.layout("Cases notified to us", Section::VendorCases, notice.key()),
         cases,
         justifications: &JUSTIFICATIONS,
     })

@@ -251,6 +251,9 @@ async fn the_operator_page_shows_fixes_and_takes_uploads_and_acknowledgements() 
             "{}",
             page.body
         );
+        assert!(page
+            .body
+            .contains(r#"<a href="/operator" aria-current="page">"#));
 
         let upload = String::from_utf8(sbom("4.17.20"))?;
         let done = web

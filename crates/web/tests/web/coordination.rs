@@ -215,12 +215,22 @@ async fn coordination_routes_end_to_end() -> Result<()> {
         let page = web.get("/vendor/cases").await?.expect(StatusCode::OK)?;
         assert!(page.body.contains("Overflow in libweb"), "{}", page.body);
         assert!(page.body.contains("Embargo until"));
+        // The navigation marks the section the page belongs to.
+        assert!(
+            page.body
+                .contains(r#"<a href="/vendor/cases" aria-current="page">"#),
+            "{}",
+            page.body
+        );
         let mut web = server.logged_in("analyst").await?;
         let page = web
             .get(&format!("/advisories/{id}"))
             .await?
             .expect(StatusCode::OK)?;
         assert!(page.body.contains("TLP:AMBER"));
+        assert!(page
+            .body
+            .contains(r#"<a href="/advisories" aria-current="page">"#));
         assert!(page.body.contains("fixed 1.4.2"), "{}", page.body);
         let mut web = server.logged_in("hospital").await?;
         web.get(&format!("/advisories/{id}"))

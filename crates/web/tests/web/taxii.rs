@@ -241,6 +241,29 @@ async fn taxii_discovery_collections_and_auth() -> Result<()> {
             t.status_of("hospital", "elsewhere/").await?,
             StatusCode::NOT_FOUND
         );
+        // Other paths under /taxii2/ answer with a TAXII error naming the
+        // path (`call` checks the error message's shape), not the portal's page.
+        for (path, says) in [
+            (
+                "bulwark/nonsense/",
+                "no TAXII resource at /taxii2/bulwark/nonsense/;",
+            ),
+            (
+                "bulwark/collections",
+                "/taxii2/bulwark/collections (TAXII 2.1 paths end with a slash)",
+            ),
+        ] {
+            let r = t
+                .call(Auth::None, Method::GET, path, Some(TAXII), None)
+                .await?;
+            assert_eq!(r.status, StatusCode::NOT_FOUND, "{path}");
+            let description = r.body["description"].as_str().unwrap_or_default();
+            assert!(description.contains(says), "{path}: {description}");
+            assert_eq!(
+                r.headers.get(CONTENT_TYPE).and_then(|v| v.to_str().ok()),
+                Some(TAXII)
+            );
+        }
 
         // Visibility: clearance covers the level, and the sector matches.
         let titles = |r: &Reply| -> Vec<String> {
