@@ -1131,8 +1131,27 @@ async fn eval_start_job_and_jobs_run_an_evaluation_in_serve() {
 /// given organisations and users (all with `PASSWORD`), and their tokens.
 struct Served {
     _serve: ServeProcess,
+    dir: std::path::PathBuf,
     server: String,
     tokens: std::collections::HashMap<String, String>,
+}
+
+impl Served {
+    /// Runs a client command against the server as `user`.
+    fn run(&self, args: &[&str], user: &str) -> Output {
+        bulwark(&self.dir)
+            .args(args)
+            .args(["--server", &self.server])
+            .env("BULWARK_TOKEN", &self.tokens[user])
+            .output()
+            .unwrap()
+    }
+}
+
+/// A command's stdout as JSON, after checking it succeeded.
+fn json_of(o: &Output) -> Value {
+    assert_ok(o);
+    serde_json::from_str(&stdout(o)).unwrap()
 }
 
 const SERVED_PASSWORD: &str = "correct horse battery staple";
@@ -1222,6 +1241,7 @@ async fn serve_with(dir: &Path, orgs: &[(&str, &str)], users: &[(&str, &str, &st
     tokens.insert("admin".into(), admin);
     Served {
         _serve: serve,
+        dir: dir.to_path_buf(),
         server,
         tokens,
     }
@@ -1256,14 +1276,7 @@ async fn ingest_uploads_files_and_directories_and_reports_rejections() {
     std::fs::write(reports.join("nested/bulk.ndjson"), lines.join("\n")).unwrap();
     std::fs::write(reports.join("notes.txt"), "not a report, not read").unwrap();
 
-    let client = |args: &[&str], user: &str| {
-        bulwark(dir.path())
-            .args(args)
-            .args(["--server", &served.server])
-            .env("BULWARK_TOKEN", &served.tokens[user])
-            .output()
-            .unwrap()
-    };
+    let client = |args: &[&str], user: &str| served.run(args, user);
     let o = client(&["ingest", reports.to_str().unwrap(), "--json"], "analyst");
     assert_ok(&o);
     let out: Value = serde_json::from_str(&stdout(&o)).unwrap();
@@ -1357,18 +1370,7 @@ async fn clearinghouse_from_report_to_export_and_sbom_match() {
         ],
     )
     .await;
-    let client = |args: &[&str], user: &str| {
-        bulwark(dir.path())
-            .args(args)
-            .args(["--server", &served.server])
-            .env("BULWARK_TOKEN", &served.tokens[user])
-            .output()
-            .unwrap()
-    };
-    let json_of = |o: &std::process::Output| -> Value {
-        assert_ok(o);
-        serde_json::from_str(&stdout(o)).unwrap()
-    };
+    let client = |args: &[&str], user: &str| served.run(args, user);
     let report = dir.path().join("report.json");
     let native = json!({"title": "Overflow in left-pad", "description": "left-pad overflows when padding very long input strings",
         "aliases": ["CVE-2026-3100"],
@@ -1513,18 +1515,7 @@ async fn case_merge_split_evidence_and_review_shares_through_the_cli() {
         ],
     )
     .await;
-    let client = |args: &[&str], user: &str| {
-        bulwark(dir.path())
-            .args(args)
-            .args(["--server", &served.server])
-            .env("BULWARK_TOKEN", &served.tokens[user])
-            .output()
-            .unwrap()
-    };
-    let json_of = |o: &std::process::Output| -> Value {
-        assert_ok(o);
-        serde_json::from_str(&stdout(o)).unwrap()
-    };
+    let client = |args: &[&str], user: &str| served.run(args, user);
     let show = |case: &str| json_of(&client(&["case", "show", case, "--json"], "analyst"));
 
     // Two reports of one CVE share a case; a third opens another.
