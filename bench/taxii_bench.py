@@ -49,6 +49,7 @@ def main():
     ap.add_argument("--batch", type=int, default=1000)
     ap.add_argument("--page", type=int, default=100)
     ap.add_argument("--skip-load", action="store_true")
+    ap.add_argument("--load-only", action="store_true")
     ap.add_argument("--label", default="")
     a = ap.parse_args()
     col = Collection(a.url, user=a.user, password=a.password)
@@ -67,6 +68,10 @@ def main():
             if start // a.batch % 100 == 0:
                 print("loaded %d" % (start + len(objs)), file=sys.stderr, flush=True)
         load_s = time.monotonic() - t0
+    if a.load_only:
+        print(json.dumps({"label": a.label, "n": a.n, "load_s": round(load_s, 1),
+                          "objects_per_s_load": round(a.n / load_s) if load_s else None}), flush=True)
+        return 0
     seen = set()
     order = []
     lat = []

@@ -11,7 +11,9 @@
 # Environment: BULWARK_BIN (default /work/target-bench/release/bulwark, built with
 # CARGO_TARGET_DIR=/work/target-bench cargo build --release -p bulwark when missing),
 # BULWARK_VENV_DIR (Python venv with taxii2-client and medallion==3.0.0; created when
-# missing), SKIP_MEDALLION=1 to leave medallion out, PORT (default 18470).
+# missing), SKIP_MEDALLION=1 to leave medallion out, SKIP_BULWARK=1 to run only medallion,
+# BACKEND=postgres to run Bulwark on a fresh PostgreSQL database (BULWARK_BENCH_POSTGRES_URL,
+# default postgres://postgres@127.0.0.1:5432/postgres, names the server), PORT (default 18470).
 set -euo pipefail
 N=${1:-1000000}
 SMALL_N=${2:-10000}
@@ -23,10 +25,14 @@ PASS="bench-password-0123456789"
 export BULWARK_BENCH_PASSWORD=$PASS
 work=$(mktemp -d /tmp/bulwark-taxii-bench.XXXXXX)
 venv=${BULWARK_VENV_DIR:-$work/venv}
+BACKEND=${BACKEND:-sqlite}
+PG_ADMIN=${BULWARK_BENCH_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/postgres}
+PG_DB=bulwark_taxii_bench
 pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$work"; }
+drop_pg() { [ "$BACKEND" != postgres ] || psql "$PG_ADMIN" -qc "DROP DATABASE IF EXISTS $PG_DB WITH (FORCE)" >/dev/null 2>&1 || true; }
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; drop_pg; rm -rf "$work"; }
 trap cleanup EXIT
-[ -x "$BIN" ] || (cd "$repo" && CARGO_TARGET_DIR=/work/target-bench cargo build --release -p bulwark)
+[ "${SKIP_BULWARK:-0}" = 1 ] || [ -x "$BIN" ] || (cd "$repo" && CARGO_TARGET_DIR=/work/target-bench cargo build --release -p bulwark)
 if [ ! -x "$venv/bin/python" ]; then
   python3 -m venv "$venv"
   "$venv/bin/pip" install -q taxii2-client medallion==3.0.0
@@ -37,6 +43,11 @@ GREEN=404f982b-d245-5ece-880c-d9fb7c2ec308
 start_bulwark() { # DIR
   local dir=$1 url="sqlite://$1/bulwark.db"
   mkdir -p "$dir"
+  if [ "$BACKEND" = postgres ]; then
+    drop_pg
+    psql "$PG_ADMIN" -qc "CREATE DATABASE $PG_DB" >/dev/null
+    url="${PG_ADMIN%/*}/$PG_DB"
+  fi
   BULWARK_DATABASE_URL="$url" "$BIN" migrate --data-dir "$dir" >/dev/null
   BULWARK_DATABASE_URL="$url" "$BIN" admin bootstrap --data-dir "$dir" --username admin \
     --password-env BULWARK_BENCH_PASSWORD >/dev/null
@@ -58,8 +69,16 @@ echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -
 
 run_bulwark() { # N LABEL
   start_bulwark "$work/bulwark-$1"
-  "$PY" "$repo/bench/taxii_bench.py" "http://127.0.0.1:$PORT/taxii2/bulwark/collections/$GREEN/" \
-    analyst "$PASS" "$1" --label "$2"
+  local url="http://127.0.0.1:$PORT/taxii2/bulwark/collections/$GREEN/"
+  if [ "$BACKEND" = postgres ]; then
+    # Statistics as autovacuum would gather them (it is off on these machines): load,
+    # ANALYZE, then page.
+    "$PY" "$repo/bench/taxii_bench.py" "$url" analyst "$PASS" "$1" --label "$2" --load-only
+    psql "${PG_ADMIN%/*}/$PG_DB" -qc "ANALYZE" >/dev/null
+    "$PY" "$repo/bench/taxii_bench.py" "$url" analyst "$PASS" "$1" --label "$2" --skip-load
+  else
+    "$PY" "$repo/bench/taxii_bench.py" "$url" analyst "$PASS" "$1" --label "$2"
+  fi
   stop_last
 }
 
@@ -87,5 +106,7 @@ JSON
 if [ "${SKIP_MEDALLION:-0}" != 1 ]; then
   run_medallion "$SMALL_N"
 fi
-run_bulwark "$SMALL_N" "bulwark-sqlite-$SMALL_N"
-run_bulwark "$N" "bulwark-sqlite-$N"
+if [ "${SKIP_BULWARK:-0}" != 1 ]; then
+  run_bulwark "$SMALL_N" "bulwark-$BACKEND-$SMALL_N"
+  run_bulwark "$N" "bulwark-$BACKEND-$N"
+fi

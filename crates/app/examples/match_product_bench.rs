@@ -36,6 +36,7 @@
 //! The previous generator (1/rank for advisories too, over 40,000 packages
 //! per ecosystem, every component at a random version) gave the top package
 //! ~5,600 advisories and a 20,000-component SBOM ~45,000 matches.
+
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -50,6 +51,10 @@ use chrono::Utc;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use serde_json::json;
+
+/// The allocator of the `bulwark` binary, so the figures are its figures.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 struct Args {
     db: String,

@@ -258,22 +258,28 @@ async fn open_pool(
     max: u32,
     role_pragmas: &'static str,
 ) -> Result<AnyPool, StoreError> {
-    AnyPoolOptions::new()
+    let mut pool = AnyPoolOptions::new()
         .max_connections(max)
-        .acquire_timeout(Duration::from_secs(30))
-        .after_connect(move |conn, _| {
-            Box::pin(async move {
-                if dialect == Dialect::Sqlite {
-                    use sqlx::Executor;
-                    conn.execute(SQLITE_PRAGMAS).await?;
-                    conn.execute(role_pragmas).await?;
-                }
-                Ok(())
-            })
+        .acquire_timeout(Duration::from_secs(30));
+    if dialect == Dialect::Sqlite {
+        // A SQLite connection's page cache is the hot part of the
+        // database: keep connections instead of reopening them cold
+        // every half hour (sqlx's default lifetime).
+        pool = pool.max_lifetime(None).idle_timeout(None);
+    }
+    pool.after_connect(move |conn, _| {
+        Box::pin(async move {
+            if dialect == Dialect::Sqlite {
+                use sqlx::Executor;
+                conn.execute(SQLITE_PRAGMAS).await?;
+                conn.execute(role_pragmas).await?;
+            }
+            Ok(())
         })
-        .connect_with(options.clone())
-        .await
-        .map_err(|e| StoreError::Config(format!("cannot open database: {e}")))
+    })
+    .connect_with(options.clone())
+    .await
+    .map_err(|e| StoreError::Config(format!("cannot open database: {e}")))
 }
 
 /// Copies SQLite's write-ahead log back into the database file from a read

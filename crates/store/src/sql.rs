@@ -1,6 +1,7 @@
 //! SQL text shared by the store's modules: placeholder lists for bulk
 //! statements and transaction-level locks.
 use crate::{Dialect, StoreError, Tx};
+use serde::de::DeserializeOwned;
 use sqlx::any::AnyRow;
 use std::fmt::Write as _;
 
@@ -99,6 +100,19 @@ impl Tx {
         self.dialect != Dialect::Postgres
     }
 
+    /// Whether an `IN`-list lookup may stay prepared on its connection. Not
+    /// on PostgreSQL: after five runs it may switch a prepared statement to
+    /// a generic plan chosen with the statistics of that moment, and a
+    /// generic `IN ($2, …)` cannot hash its list: a lookup first run while
+    /// its table was small keeps scanning the table as it grows, comparing
+    /// each row with every parameter (seen: a TAXII POST into a
+    /// 290,000-object collection spent over a second per 1,000 ids, until
+    /// statistics were gathered). Unprepared, each lookup is planned with
+    /// its values.
+    pub(crate) fn keeps_lookups_prepared(&self) -> bool {
+        self.dialect != Dialect::Postgres
+    }
+
     /// Runs `select` (SQL with one `{}` where the `IN` list goes, and no
     /// other parameters) for `keys`, `chunk` keys per statement, and
     /// returns every row.
@@ -111,11 +125,51 @@ impl Tx {
         let mut out = Vec::new();
         for part in ladder(keys, chunk) {
             let sql = select.replace("{}", &placeholders(self.dialect, 1, part.len()));
-            let mut query = sqlx::query(&sql);
+            let mut query = sqlx::query(&sql).persistent(self.keeps_lookups_prepared());
             for key in part {
                 query = query.bind(key.as_ref());
             }
             out.extend(query.fetch_all(&mut *self.tx).await?);
+        }
+        Ok(out)
+    }
+
+    /// Like [`Tx::fetch_in`] for `SELECT {columns} {from_where}`, but the
+    /// database folds each chunk's rows into one JSON array of arrays,
+    /// decoded here as `T` (a tuple of the columns' types, in order).
+    /// Thousands of rows then cross the driver as one value: an `Any` row
+    /// costs ~13 µs (its conversion, and on SQLite a hand-off from the
+    /// connection's worker thread) — 120 ms for the 9,000 holders of a
+    /// popular package, which SQLite itself reads in 12 ms.
+    pub(crate) async fn fetch_in_json<K: AsRef<str>, T: DeserializeOwned>(
+        &mut self,
+        columns: &str,
+        from_where: &str,
+        keys: &[K],
+        chunk: usize,
+    ) -> Result<Vec<T>, StoreError> {
+        let select = match self.dialect {
+            Dialect::Sqlite => {
+                format!("SELECT json_group_array(json_array({columns})) {from_where}")
+            }
+            Dialect::Postgres => format!(
+                "SELECT COALESCE(json_agg(json_build_array({columns})), '[]')::text {from_where}"
+            ),
+        };
+        let mut out = Vec::new();
+        for part in ladder(keys, chunk) {
+            let sql = select.replace("{}", &placeholders(self.dialect, 1, part.len()));
+            let mut query =
+                sqlx::query_scalar::<_, String>(&sql).persistent(self.keeps_lookups_prepared());
+            for key in part {
+                query = query.bind(key.as_ref());
+            }
+            let json = query.fetch_one(&mut *self.tx).await?;
+            let rows: Vec<T> = serde_json::from_str(&json).map_err(|e| StoreError::Corrupt {
+                column: "(json rows)",
+                message: e.to_string(),
+            })?;
+            out.extend(rows);
         }
         Ok(out)
     }

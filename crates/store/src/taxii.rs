@@ -204,7 +204,9 @@ impl Tx {
                  WHERE collection_id = $1 AND object_id IN ({})",
                 numbered(2, chunk.len())
             );
-            let mut query = sqlx::query(&sql).bind(collection_id);
+            let mut query = sqlx::query(&sql)
+                .persistent(self.keeps_lookups_prepared())
+                .bind(collection_id);
             for id in chunk {
                 query = query.bind(id);
             }

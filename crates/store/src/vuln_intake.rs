@@ -125,12 +125,15 @@ impl Tx {
         &mut self,
         hashes: &[String],
     ) -> Result<HashSet<String>, StoreError> {
-        let mut found = HashSet::new();
-        let select = "SELECT content_hash FROM vuln_reports WHERE content_hash IN ({})";
-        for row in self.fetch_in(select, hashes, MAX_PARAMS).await? {
-            found.insert(row.try_get::<String, _>(0)?);
-        }
-        Ok(found)
+        let found: Vec<(String,)> = self
+            .fetch_in_json(
+                "content_hash",
+                "FROM vuln_reports WHERE content_hash IN ({})",
+                hashes,
+                MAX_PARAMS,
+            )
+            .await?;
+        Ok(found.into_iter().map(|(hash,)| hash).collect())
     }
 
     /// Which of `keys` the organisation already used as client keys.
@@ -162,12 +165,18 @@ impl Tx {
         &mut self,
         keys: &[String],
     ) -> Result<HashMap<String, CaseId>, StoreError> {
-        let mut found = HashMap::new();
-        let select = "SELECT key, case_id FROM vuln_keys WHERE key IN ({})";
-        for row in self.fetch_in(select, keys, MAX_PARAMS).await? {
-            found.insert(row.try_get::<String, _>(0)?, case_id(&row, 1)?);
-        }
-        Ok(found)
+        let found: Vec<(String, String)> = self
+            .fetch_in_json(
+                "key, case_id",
+                "FROM vuln_keys WHERE key IN ({})",
+                keys,
+                MAX_PARAMS,
+            )
+            .await?;
+        found
+            .into_iter()
+            .map(|(key, case)| Ok((key, parse_case_id(&case)?)))
+            .collect()
     }
 
     /// Cases opened after sequence number `after` (oldest first, at most
@@ -339,7 +348,10 @@ impl Tx {
 }
 
 fn case_id(row: &AnyRow, index: usize) -> Result<CaseId, StoreError> {
-    let text: String = row.try_get(index)?;
+    parse_case_id(&row.try_get::<String, _>(index)?)
+}
+
+fn parse_case_id(text: &str) -> Result<CaseId, StoreError> {
     text.parse().map_err(|_| StoreError::Corrupt {
         column: "case_id",
         message: format!("{text:?} is not a case id"),

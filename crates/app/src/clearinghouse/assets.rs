@@ -325,8 +325,6 @@ impl App {
         };
         tx.upsert_asset(&asset).await?;
         let (components, vex) = inventory_rows(&sbom);
-        tx.replace_asset_inventory(&asset.id, &components, &vex)
-            .await?;
         let packages: Vec<String> = components
             .iter()
             .map(|c| c.package_key.clone())
@@ -335,13 +333,26 @@ impl App {
             .collect();
         let rows = tx.advisory_packages_for(&packages).await?;
         let clearance = org_clearance(tx.org_tlp_clearance(org.id).await?.as_deref());
-        let hits = match_inventory(
-            &sbom.components,
-            &sbom.vex,
-            &rows,
-            clearance,
-            sector.as_deref(),
-        )?;
+        let vex_count = sbom.vex.len();
+        // Matching is CPU work on what was just read: it runs on another
+        // thread while this one stores the inventory.
+        let matching = {
+            let sector = sector.clone();
+            tokio::task::spawn_blocking(move || {
+                match_inventory(
+                    &sbom.components,
+                    &sbom.vex,
+                    &rows,
+                    clearance,
+                    sector.as_deref(),
+                )
+            })
+        };
+        tx.replace_asset_inventory(&asset.id, &components, &vex)
+            .await?;
+        let hits = matching
+            .await
+            .map_err(|e| AppError::Internal(format!("SBOM matching stopped: {e}")))??;
         let titles = titles(&mut tx, &hits).await?;
         let current: Vec<PendingNotice> = hits
             .iter()
@@ -380,7 +391,7 @@ impl App {
                 "format": asset.sbom_format,
                 "components": asset.component_count,
                 "indexed_components": components.len(),
-                "vex_statements": sbom.vex.len(),
+                "vex_statements": vex_count,
                 "affected_advisories": affected_advisories,
                 "notices_created": changes.created,
                 "notices_updated": changes.updated,
