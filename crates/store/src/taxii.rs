@@ -331,7 +331,13 @@ impl Tx {
             sql.push_str(&format!(" AND ({})", alternatives.join(" OR ")));
         }
         sql.push_str(&format!(" ORDER BY seq LIMIT ${}", n + 1));
+        // Filtered by `IN` lists: planned with its values on PostgreSQL.
+        let unfiltered = [&q.ids, &q.types, &q.spec_versions]
+            .iter()
+            .all(|l| l.is_empty())
+            && v.exact.is_empty();
         let mut query = sqlx::query(&sql)
+            .persistent(unfiltered || self.keeps_lookups_prepared())
             .bind(&q.collection_id)
             .bind(q.max_tlp_rank);
         if let Some(s) = q.after_seq {

@@ -149,7 +149,9 @@ impl Tx {
                 placeholders(self.dialect, 1, 1),
                 placeholders(self.dialect, 2, chunk.len())
             );
-            let mut query = sqlx::query(&sql).bind(org.to_string());
+            let mut query = sqlx::query(&sql)
+                .persistent(self.keeps_lookups_prepared())
+                .bind(org.to_string());
             for key in chunk {
                 query = query.bind(key);
             }
