@@ -1,10 +1,14 @@
 #!/usr/bin/env bash
 # API load benchmark: throughput and p50/p99 latency of reading a submission
-# (an audited read) and recording a finding (a mutation with its audit event),
-# on SQLite and on PostgreSQL, with wrk on loopback. Bounded in time: each run
-# lasts DURATION seconds.
+# (an audited read), recording a finding (a mutation with its audit event) and
+# submitting single vulnerability reports to the clearinghouse (each a new
+# report, so each opens a case; uploads waiting together are filed in one
+# transaction), on SQLite and on PostgreSQL, with wrk on loopback. Bounded in
+# time: each run lasts DURATION seconds.
 #
 #   bench/api_load.sh [DURATION] [CONNECTIONS]
+#
+# BULWARK_BENCH_BIN names a prebuilt release binary (no build then).
 #
 # Needs: wrk (Debian package), curl, jq, a PostgreSQL at 127.0.0.1:5432 (trust).
 set -euo pipefail
@@ -12,9 +16,9 @@ cd "$(dirname "$0")/.."
 DURATION=${1:-10}
 CONNS=${2:-32}
 PORT=18480
-BIN=target/release/bulwark
+BIN=${BULWARK_BENCH_BIN:-target/release/bulwark}
 PG_ADMIN=${BULWARK_BENCH_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/postgres}
-cargo build --release -q -p bulwark
+if [ -z "${BULWARK_BENCH_BIN:-}" ]; then cargo build --release -q -p bulwark; fi
 PASS='bench password 12345'
 export BULWARK_BENCH_PASSWORD="$PASS"
 work=$(mktemp -d)
@@ -58,6 +62,26 @@ LUA
   echo "== $name: POST /api/v1/submissions/{id}/findings, $CONNS connections, ${DURATION}s"
   wrk -t2 -c"$CONNS" -d"${DURATION}s" --latency -s "$dir/finding.lua" \
     "http://127.0.0.1:$PORT/api/v1/submissions/$sub/findings" | grep -E 'Requests/sec|Latency|50%|99%|Non-2xx|requests in'
+  cat >"$dir/intake.lua" <<LUA
+-- Every request a new single report (thread id and counter in its alias).
+local threads = 0
+function setup(thread)
+  threads = threads + 1
+  thread:set("id", threads)
+end
+local counter = 0
+function request()
+  counter = counter + 1
+  local body = string.format(
+    '{"description":"finding %d-%d: a heap overflow in libfoo lets a remote attacker run code","aliases":["CVE-2099-%d%06d"]}',
+    id, counter, id, counter)
+  return wrk.format("POST", nil, {["content-type"] = "application/json",
+    ["authorization"] = "Bearer $reviewer"}, body)
+end
+LUA
+  echo "== $name: POST /api/v1/intake?format=native (one new report each), $CONNS connections, ${DURATION}s"
+  wrk -t2 -c"$CONNS" -d"${DURATION}s" --latency -s "$dir/intake.lua" \
+    "http://127.0.0.1:$PORT/api/v1/intake?format=native" | grep -E 'Requests/sec|Latency|50%|99%|Non-2xx|requests in'
   kill "$pid"; wait "$pid" 2>/dev/null || true
 }
 

@@ -14,7 +14,10 @@
 #               regenerated when its .manifest.json is missing or for another N or seed)
 #   --backends  which backends to run (default: both)
 #   --perf DIR  also record the server with `perf record -g` during the upload and write
-#               DIR/<backend>.perf.data and DIR/<backend>.perf.txt (perf report, top symbols)
+#               DIR/<backend>.perf.data, DIR/<backend>.perf.txt (perf report, top symbols) and
+#               DIR/<backend>.serve.log (the server's log; BULWARK_BENCH_LOG=bulwark::intake=debug
+#               logs every upload's phases: parse, wait for the intake lock, lookups, plan,
+#               writes, commit)
 #   --no-build  use the release binary as it is ($BULWARK_BENCH_BIN, else CARGO_TARGET_DIR or target/)
 #
 # Per backend: wall-clock time of `bulwark ingest DIR --json` alone (the intake: every file
@@ -53,7 +56,7 @@ while [ $# -gt 0 ]; do
     --perf) PERF_DIR=$2; shift 2 ;;
     --seed) SEED=$2; shift 2 ;;
     --no-build) BUILD=no; shift ;;
-    -h|--help) sed -n '2,35p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,43p' "$0"; exit 0 ;;
     *) N=$1; shift ;;
   esac
 done
@@ -113,7 +116,7 @@ run_backend() { # NAME DATABASE_URL
   BULWARK_DATABASE_URL="$url" "$BIN" migrate --data-dir "$dir" >/dev/null
   BULWARK_DATABASE_URL="$url" "$BIN" admin bootstrap --data-dir "$dir" --username admin \
     --password-env BULWARK_BENCH_PASSWORD >/dev/null
-  BULWARK_DATABASE_URL="$url" RUST_LOG=warn "$BIN" serve --data-dir "$dir" --addr "127.0.0.1:$PORT" \
+  BULWARK_DATABASE_URL="$url" RUST_LOG=${BULWARK_BENCH_LOG:-warn} "$BIN" serve --data-dir "$dir" --addr "127.0.0.1:$PORT" \
     >"$dir/serve.log" 2>&1 &
   server_pid=$!
   for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$PORT/api/v1/health" >/dev/null && break; sleep 0.1; done
@@ -146,6 +149,7 @@ run_backend() { # NAME DATABASE_URL
   cpu=$(awk -v hz="$(getconf CLK_TCK)" '{printf "%.1f", ($14 + $15) / hz}' "/proc/$server_pid/stat") # utime + stime
   kill "$server_pid"; wait "$server_pid" 2>/dev/null || true
   server_pid=""
+  if [ -n "$PERF_DIR" ]; then cp "$dir/serve.log" "$PERF_DIR/$name.serve.log"; fi
   if [ ! -s "$dir/ingest.json" ]; then
     echo "ingest failed (exit $rc):"; tail -5 "$dir/ingest.err"; tail -20 "$dir/serve.log" | cut -c1-300; exit 1
   fi

@@ -4,7 +4,7 @@ use bulwark_store::StoreError;
 use thiserror::Error;
 
 /// Why an operation did not happen.
-#[derive(Debug, Error)]
+#[derive(Debug, Clone, Error)]
 pub enum AppError {
     /// Bad input; `field` names it.
     #[error("{field}: {message}")]

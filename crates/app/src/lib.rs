@@ -48,6 +48,8 @@ pub struct App {
     pub throttle: Arc<throttle::LoginThrottle>,
     /// The clearinghouse's near-duplicate index (held during an intake batch).
     pub(crate) near_index: Arc<tokio::sync::Mutex<clearinghouse::near_index::NearIndex>>,
+    /// Uploads waiting to be filed together (group commit).
+    pub(crate) intake_queue: Arc<clearinghouse::intake_queue::IntakeQueue>,
     /// How vendors are reached and advisories signed (links, SMTP relay, retries).
     pub coordination: Arc<clearinghouse::outbox::CoordinationConfig>,
     /// The TAXII server's credential cache and read-audit throttle.
@@ -63,6 +65,7 @@ impl App {
             clock,
             throttle: Arc::new(throttle::LoginThrottle::default()),
             near_index: Arc::default(),
+            intake_queue: Arc::default(),
             coordination: Arc::default(),
             taxii_memo: Arc::default(),
         }

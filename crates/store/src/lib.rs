@@ -5,7 +5,9 @@
 //! is static text written once for both backends (`$n` placeholders work on
 //! both); the few places where the dialects differ branch on [`Dialect`].
 //! Migrations are embedded per backend and append-only.
-#![forbid(unsafe_code)]
+//!
+//! Unsafe code lives only in `sqlite_memory` (SQLite's allocator hooks).
+#![deny(unsafe_code)]
 
 mod accounts;
 mod advisories;
@@ -18,6 +20,8 @@ mod eval_runs;
 mod review;
 mod secrets;
 mod sql;
+#[allow(unsafe_code)]
+mod sqlite_memory;
 mod standards;
 mod taxii;
 mod vendor_cases;
@@ -140,6 +144,9 @@ impl Store {
                 redact_url(url)
             )));
         };
+        if dialect == Dialect::Sqlite {
+            sqlite_memory::configure();
+        }
         let url = match dialect {
             Dialect::Sqlite if !url.contains("mode=") => {
                 let sep = if url.contains('?') { '&' } else { '?' };

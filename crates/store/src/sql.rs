@@ -77,13 +77,63 @@ pub(crate) fn placeholders(dialect: Dialect, first: usize, n: usize) -> String {
 /// `($1, …, $c), ($c+1, …), …` for `rows` rows of `columns` columns (see
 /// [`placeholders`]).
 pub(crate) fn value_rows(dialect: Dialect, columns: usize, rows: usize) -> String {
+    value_rows_from(dialect, 1, columns, rows)
+}
+
+/// [`value_rows`] numbered from `first`, after other parameters.
+pub(crate) fn value_rows_from(
+    dialect: Dialect,
+    first: usize,
+    columns: usize,
+    rows: usize,
+) -> String {
+    value_rows_with_reals(dialect, first, columns, rows, &[])
+}
+
+/// A nullable floating-point parameter for the columns [`value_rows_with_reals`]
+/// names: NULL travels as NaN, which the SQL turns back into NULL. sqlx
+/// 0.8.6's Any driver sends a NULL `f64` to PostgreSQL as a 4-byte float
+/// (see [`Tx::caches_nullable_floats`]), so a cached statement first run with
+/// a NULL there would reject a real value later; a NaN is a real `f64`, so the
+/// statement stays cacheable. On SQLite a bound NaN is NULL already. (A score
+/// is never NaN.)
+pub(crate) fn real_or_nan(value: Option<f64>) -> f64 {
+    value.unwrap_or(f64::NAN)
+}
+
+/// [`value_rows_from`] with the columns at `reals` (from 0) written as
+/// `NULLIF(p, 'NaN')`, for values bound with [`real_or_nan`].
+pub(crate) fn value_rows_with_reals(
+    dialect: Dialect,
+    first: usize,
+    columns: usize,
+    rows: usize,
+    reals: &[usize],
+) -> String {
     let mut sql = String::with_capacity(rows * columns * 6);
     for row in 0..rows {
         if row > 0 {
             sql.push_str(", ");
         }
         sql.push('(');
-        sql.push_str(&placeholders(dialect, 1 + row * columns, columns));
+        for column in 0..columns {
+            if column > 0 {
+                sql.push_str(", ");
+            }
+            let real = reals.contains(&column);
+            if real {
+                sql.push_str("NULLIF(");
+            }
+            match dialect {
+                Dialect::Sqlite => sql.push('?'),
+                Dialect::Postgres => {
+                    let _ = write!(sql, "${}", first + row * columns + column);
+                }
+            }
+            if real {
+                sql.push_str(", 'NaN')");
+            }
+        }
         sql.push(')');
     }
     sql
@@ -174,6 +224,61 @@ impl Tx {
         Ok(out)
     }
 
+    /// Like [`Tx::fetch_in_json`], but the whole list travels as one JSON
+    /// array parameter, unpacked by the database (`{}` becomes `SELECT value
+    /// FROM json_each(?)` on SQLite, `json_array_elements_text` on
+    /// PostgreSQL), so any number of keys is one statement of one
+    /// parameter. For intake's lookups of tens of thousands of keys: binding
+    /// a parameter costs more than the database's probe, and PostgreSQL
+    /// plans a 1,000-parameter list anew every time (see
+    /// [`Tx::keeps_lookups_prepared`]), where this statement is planned in
+    /// microseconds. `before` binds the parameters that come before the
+    /// list's in `from_where`, written with [`placeholders`] (on SQLite an
+    /// anonymous `?` after a numbered `$1` would take the first argument
+    /// again); on PostgreSQL the list's is the next number.
+    pub(crate) async fn fetch_json_list<K: AsRef<str>, T: DeserializeOwned>(
+        &mut self,
+        columns: &str,
+        from_where: &str,
+        before: &[&str],
+        keys: &[K],
+    ) -> Result<Vec<T>, StoreError> {
+        if keys.is_empty() {
+            return Ok(Vec::new());
+        }
+        let list: Vec<&str> = keys.iter().map(AsRef::as_ref).collect();
+        let list = serde_json::to_string(&list).map_err(|e| StoreError::Corrupt {
+            column: "(json list)",
+            message: e.to_string(),
+        })?;
+        let sql = match self.dialect {
+            Dialect::Sqlite => format!(
+                "SELECT json_group_array(json_array({columns})) {}",
+                from_where.replace("{}", "SELECT value FROM json_each(?)")
+            ),
+            Dialect::Postgres => format!(
+                "SELECT COALESCE(json_agg(json_build_array({columns})), '[]')::text {}",
+                from_where.replace(
+                    "{}",
+                    &format!(
+                        "SELECT value FROM json_array_elements_text(${}::json)",
+                        before.len() + 1
+                    )
+                )
+            ),
+        };
+        let mut query =
+            sqlx::query_scalar::<_, String>(&sql).persistent(self.keeps_lookups_prepared());
+        for value in before {
+            query = query.bind(*value);
+        }
+        let json = query.bind(list).fetch_one(&mut *self.tx).await?;
+        serde_json::from_str(&json).map_err(|e| StoreError::Corrupt {
+            column: "(json rows)",
+            message: e.to_string(),
+        })
+    }
+
     /// Serialises the transactions that take the lock `key` until they end
     /// (a PostgreSQL transaction-level advisory lock; SQLite transactions
     /// that write already exclude each other).
@@ -199,6 +304,14 @@ mod tests {
         assert_eq!(value_rows(Dialect::Postgres, 2, 2), "($1, $2), ($3, $4)");
         assert_eq!(value_rows(Dialect::Sqlite, 2, 2), "(?, ?), (?, ?)");
         assert_eq!(numbered(2, 3), "$2, $3, $4");
+        assert_eq!(
+            value_rows_with_reals(Dialect::Postgres, 2, 2, 2, &[1]),
+            "($2, NULLIF($3, 'NaN')), ($4, NULLIF($5, 'NaN'))"
+        );
+        assert_eq!(
+            value_rows_with_reals(Dialect::Sqlite, 2, 2, 1, &[0]),
+            "(NULLIF(?, 'NaN'), ?)"
+        );
     }
 
     #[test]

@@ -2,15 +2,18 @@
 //! written in bulk.
 //!
 //! Intake runs in large batches, so every statement here works on many rows
-//! at once: lookups are `IN (…)` lists and inserts are multi-row `VALUES`
-//! lists, both generated with placeholders only (numbered on PostgreSQL,
+//! at once: lookups take a whole batch's keys as one JSON array parameter
+//! (`Tx::fetch_json_list`) and inserts are multi-row `VALUES` lists,
+//! generated with placeholders only (numbered on PostgreSQL,
 //! anonymous `?` on SQLite: see [`placeholders`]; the SQL text is
 //! fixed apart from how many placeholders it has), in chunks below either
 //! backend's parameter limit. Batches are serialised: SQLite has one writer,
 //! and on PostgreSQL [`Tx::lock_intake`] takes a transaction-scoped advisory
 //! lock, so two batches never create two cases for one new key.
 use crate::codec::ms;
-use crate::sql::{ladder, placeholders, value_rows, MAX_PARAMS};
+use crate::sql::{
+    ladder, placeholders, real_or_nan, value_rows, value_rows_with_reals, MAX_PARAMS,
+};
 use crate::{StoreError, Tx};
 use bulwark_domain::ids::{CaseId, ModelId, OrgId, SubmissionId, UserId, VulnReportId};
 use chrono::{DateTime, Utc};
@@ -126,11 +129,11 @@ impl Tx {
         hashes: &[String],
     ) -> Result<HashSet<String>, StoreError> {
         let found: Vec<(String,)> = self
-            .fetch_in_json(
+            .fetch_json_list(
                 "content_hash",
                 "FROM vuln_reports WHERE content_hash IN ({})",
+                &[],
                 hashes,
-                MAX_PARAMS,
             )
             .await?;
         Ok(found.into_iter().map(|(hash,)| hash).collect())
@@ -142,24 +145,15 @@ impl Tx {
         org: OrgId,
         keys: &[String],
     ) -> Result<HashSet<String>, StoreError> {
-        let mut found = HashSet::new();
-        for chunk in ladder(keys, MAX_PARAMS) {
-            let sql = format!(
-                "SELECT client_key FROM vuln_reports WHERE submitter_org = {} AND client_key IN ({})",
-                placeholders(self.dialect, 1, 1),
-                placeholders(self.dialect, 2, chunk.len())
-            );
-            let mut query = sqlx::query(&sql)
-                .persistent(self.keeps_lookups_prepared())
-                .bind(org.to_string());
-            for key in chunk {
-                query = query.bind(key);
-            }
-            for row in query.fetch_all(&mut *self.tx).await? {
-                found.insert(row.try_get::<String, _>(0)?);
-            }
-        }
-        Ok(found)
+        let org = org.to_string();
+        let from_where = format!(
+            "FROM vuln_reports WHERE submitter_org = {} AND client_key IN ({{}})",
+            placeholders(self.dialect, 1, 1)
+        );
+        let found: Vec<(String,)> = self
+            .fetch_json_list("client_key", &from_where, &[&org], keys)
+            .await?;
+        Ok(found.into_iter().map(|(key,)| key).collect())
     }
 
     /// The cases holding any of `keys`, by key.
@@ -168,11 +162,11 @@ impl Tx {
         keys: &[String],
     ) -> Result<HashMap<String, CaseId>, StoreError> {
         let found: Vec<(String, String)> = self
-            .fetch_in_json(
+            .fetch_json_list(
                 "key, case_id",
                 "FROM vuln_keys WHERE key IN ({})",
+                &[],
                 keys,
-                MAX_PARAMS,
             )
             .await?;
         found
@@ -240,7 +234,8 @@ impl Tx {
                 "INSERT INTO vuln_cases (id, seq, canonical_report_id, title, state, report_count, max_cvss, \
                  qualitative, exploited, exposure, priority, tlp, signature, embargo_until, created_at, updated_at) \
                  VALUES {}",
-                value_rows(self.dialect, COLUMNS, chunk.len())
+                // max_cvss (column 6) may be NULL.
+                value_rows_with_reals(self.dialect, 1, COLUMNS, chunk.len(), &[6])
             );
             let mut query = sqlx::query(&sql);
             for c in chunk {
@@ -251,7 +246,7 @@ impl Tx {
                     .bind(&c.title)
                     .bind(&c.state)
                     .bind(c.report_count)
-                    .bind(c.max_cvss)
+                    .bind(real_or_nan(c.max_cvss))
                     .bind(&c.qualitative)
                     .bind(i64::from(c.exploited))
                     .bind(c.exposure)
@@ -262,10 +257,7 @@ impl Tx {
                     .bind(ms(c.created_at))
                     .bind(ms(c.created_at));
             }
-            query
-                .persistent(self.caches_nullable_floats())
-                .execute(&mut *self.tx)
-                .await?;
+            query.execute(&mut *self.tx).await?;
         }
         Ok(())
     }
@@ -281,7 +273,8 @@ impl Tx {
                 "INSERT INTO vuln_reports (id, case_id, content_hash, client_key, submitter_org, submitter_user, \
                  source_format, source_id, title, cvss, found_by_model, found_in_submission, report, received_at) \
                  VALUES {}",
-                value_rows(self.dialect, COLUMNS, chunk.len())
+                // cvss (column 9) may be NULL.
+                value_rows_with_reals(self.dialect, 1, COLUMNS, chunk.len(), &[9])
             );
             let mut query = sqlx::query(&sql);
             for r in chunk {
@@ -295,16 +288,13 @@ impl Tx {
                     .bind(&r.source_format)
                     .bind(&r.source_id)
                     .bind(&r.title)
-                    .bind(r.cvss)
+                    .bind(real_or_nan(r.cvss))
                     .bind(r.found_by_model.map(|m| m.to_string()))
                     .bind(r.found_in_submission.map(|s| s.to_string()))
                     .bind(&r.report)
                     .bind(ms(r.received_at));
             }
-            query
-                .persistent(self.caches_nullable_floats())
-                .execute(&mut *self.tx)
-                .await?;
+            query.execute(&mut *self.tx).await?;
         }
         Ok(())
     }
@@ -325,26 +315,37 @@ impl Tx {
         Ok(())
     }
 
-    /// Adds a batch's reports to an existing case: count, highest score,
-    /// exploitation.
-    pub async fn bump_vuln_case(
+    /// Adds a batch's reports to existing cases: count, highest score,
+    /// exploitation; one statement per chunk of cases.
+    pub async fn bump_vuln_cases(
         &mut self,
-        bump: &CaseBump,
+        bumps: &[CaseBump],
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
-        sqlx::query(
-            "UPDATE vuln_cases SET report_count = report_count + $2, \
-             max_cvss = CASE WHEN max_cvss IS NULL OR max_cvss < $3 THEN $3 ELSE max_cvss END, \
-             exploited = CASE WHEN $4 = 1 THEN 1 ELSE exploited END, updated_at = $5 WHERE id = $1",
-        )
-        .bind(bump.id.to_string())
-        .bind(bump.added)
-        .bind(bump.max_cvss)
-        .bind(i64::from(bump.exploited))
-        .bind(ms(now))
-        .persistent(self.caches_nullable_floats())
-        .execute(&mut *self.tx)
-        .await?;
+        const COLUMNS: usize = 4;
+        for chunk in ladder(bumps, MAX_PARAMS / COLUMNS) {
+            // `updated_at` is the first parameter: anonymous SQLite
+            // parameters bind in the order they appear.
+            let sql = format!(
+                "UPDATE vuln_cases SET report_count = vuln_cases.report_count + b.column2, \
+                 max_cvss = CASE WHEN vuln_cases.max_cvss IS NULL OR vuln_cases.max_cvss < b.column3 \
+                 THEN b.column3 ELSE vuln_cases.max_cvss END, \
+                 exploited = CASE WHEN b.column4 = 1 THEN 1 ELSE vuln_cases.exploited END, \
+                 updated_at = {} FROM (VALUES {}) AS b WHERE vuln_cases.id = b.column1",
+                placeholders(self.dialect, 1, 1),
+                // max_cvss (column 2) may be NULL.
+                value_rows_with_reals(self.dialect, 2, COLUMNS, chunk.len(), &[2])
+            );
+            let mut query = sqlx::query(&sql).bind(ms(now));
+            for bump in chunk {
+                query = query
+                    .bind(bump.id.to_string())
+                    .bind(bump.added)
+                    .bind(real_or_nan(bump.max_cvss))
+                    .bind(i64::from(bump.exploited));
+            }
+            query.execute(&mut *self.tx).await?;
+        }
         Ok(())
     }
 }

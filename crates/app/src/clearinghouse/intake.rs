@@ -2,14 +2,19 @@
 //! reports, each filed under a case — an existing one when it shares an
 //! exact key (alias, tool fingerprint, CWE at a location or package) with
 //! it or, lacking a public id, is a near duplicate of its text; else a new
-//! case. The whole upload is one transaction with one audit event, durable
-//! before the caller hears back, and idempotent: a report already received
-//! (same normalised content, or the same client key) is a duplicate.
+//! case. An upload commits whole, with one audit event, durable before the
+//! caller hears back (in one transaction with the other uploads waiting at
+//! the same time: see `intake_queue`), and idempotent: a report already
+//! received (same normalised content, or the same client key) is a
+//! duplicate.
 
-use std::collections::{HashMap, HashSet};
+// foldhash: several times faster than SipHash on these keys, and seeded per
+// process, so submitted keys cannot be chosen to collide.
+use foldhash::{HashMap, HashSet};
+use std::time::{Duration, Instant};
 
 use bulwark_domain::clearinghouse::case::{CaseState, EmbargoPolicy};
-use bulwark_domain::clearinghouse::near_duplicate::{Signature, BANDS};
+use bulwark_domain::clearinghouse::near_duplicate::Signature;
 use bulwark_domain::clearinghouse::priority::{priority, PriorityInputs};
 use bulwark_domain::ids::{CaseId, ModelId, OrgId, SubmissionId, UserId, VulnReportId};
 use bulwark_domain::policy::Action;
@@ -18,13 +23,12 @@ use bulwark_formats::model::{SourceFormat, Tlp};
 use bulwark_store::{CaseBump, NewVulnCase, NewVulnReport, Tx};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use serde_json::json;
 use sha2::{Digest, Sha256};
 
+use super::intake_queue::Upload;
 use super::near_index::NearIndex;
 use super::prepare::Prepared;
 use crate::accounts::require;
-use crate::audit::record;
 use crate::{App, AppError, OpContext};
 
 /// Largest upload accepted in one request (bytes).
@@ -108,54 +112,19 @@ impl App {
             })?,
         };
         let body = params.body;
-        let (prepared, mut records) = tokio::task::spawn_blocking(move || parse_all(format, &body))
+        let (prepared, rejected) = tokio::task::spawn_blocking(move || parse_all(format, &body))
             .await
             .map_err(|e| AppError::Internal(format!("intake parser stopped: {e}")))??;
-        let now = self.clock.now();
-        let mut tx = self.store.begin().await?;
-        tx.lock_intake().await?;
-        // Batches are serialised by the intake lock; the index follows them.
-        let mut index = self.near_index.lock().await;
-        index.catch_up(&mut tx).await?;
-        let batch = Batch {
-            org: ctx.actor.org_id,
-            user: ctx.actor.user_id,
-            client_key: params.client_key.as_deref(),
-            single: records.len() + prepared.len() == 1,
+        self.file_upload(Upload {
+            ctx: ctx.clone(),
+            format,
+            client_key: params.client_key,
             found_by_model: params.found_by_model,
             found_in_submission: params.found_in_submission,
-            now,
-        };
-        let filed = file_reports(&mut tx, &index, &batch, prepared, format).await?;
-        records.extend(filed.records);
-        records.sort_by_key(|r| r.index);
-        let outcome = IngestOutcomeView {
-            format: format.as_str().to_owned(),
-            accepted: count(&records, "accepted"),
-            duplicates: count(&records, "duplicate"),
-            rejected: count(&records, "rejected"),
-            new_cases: filed.new_cases,
-            records,
-        };
-        record(
-            &mut tx,
-            ctx.into(),
-            now,
-            "vuln_report.ingest",
-            ("intake", &filed.batch_digest),
-            json!({
-                "format": outcome.format,
-                "accepted": outcome.accepted,
-                "duplicates": outcome.duplicates,
-                "rejected": outcome.rejected,
-                "new_cases": outcome.new_cases,
-                "found_in_submission": batch.found_in_submission,
-            }),
-        )
-        .await?;
-        tx.commit().await?;
-        index.add(&filed.opened);
-        Ok(outcome)
+            prepared,
+            rejected,
+        })
+        .await
     }
 }
 
@@ -164,7 +133,7 @@ impl App {
 /// [`NearIndex::add`] after commit.
 pub(crate) struct FiledOne {
     pub record: IngestRecordView,
-    pub opened: Vec<(i64, CaseId, [i64; BANDS])>,
+    pub opened: Vec<(i64, CaseId, Signature)>,
 }
 
 /// Files one native report in `tx`, exactly as [`App::ingest`] files each
@@ -266,15 +235,15 @@ fn parse_all(
 }
 
 /// Facts shared by every record of one upload.
-struct Batch<'a> {
-    org: OrgId,
-    user: UserId,
-    client_key: Option<&'a str>,
+pub(super) struct Batch<'a> {
+    pub org: OrgId,
+    pub user: UserId,
+    pub client_key: Option<&'a str>,
     /// One record: filed under the client key itself, not `KEY#0`.
-    single: bool,
-    found_by_model: Option<ModelId>,
-    found_in_submission: Option<SubmissionId>,
-    now: DateTime<Utc>,
+    pub single: bool,
+    pub found_by_model: Option<ModelId>,
+    pub found_in_submission: Option<SubmissionId>,
+    pub now: DateTime<Utc>,
 }
 
 impl Batch<'_> {
@@ -290,14 +259,37 @@ impl Batch<'_> {
 }
 
 /// What filing produced.
-struct Filed {
-    records: Vec<IngestRecordView>,
-    new_cases: usize,
+pub(super) struct Filed {
+    pub records: Vec<IngestRecordView>,
+    pub new_cases: usize,
     /// Hex SHA-256 over the accepted reports' content hashes (the audit
     /// event's resource id: the batch is identified by what it filed).
-    batch_digest: String,
-    /// Cases opened, with their LSH bands, for the index after commit.
-    opened: Vec<(i64, CaseId, [i64; BANDS])>,
+    pub batch_digest: String,
+    /// Cases opened, with their signatures, for the index.
+    pub opened: Vec<(i64, CaseId, Signature)>,
+    pub phases: Phases,
+}
+
+/// How long filing took, by phase (logged at debug level).
+pub(super) struct Phases {
+    /// Reading which content hashes and client keys the database holds.
+    pub hashes: Duration,
+    /// Reading the cases of exact keys.
+    pub keys: Duration,
+    /// Reading near-duplicate candidates' signatures.
+    pub signatures: Duration,
+    /// Deciding in memory where each report goes.
+    pub plan: Duration,
+    /// Inserting new cases.
+    pub write_cases: Duration,
+    /// Inserting reports.
+    pub write_reports: Duration,
+    /// Inserting exact keys.
+    pub write_keys: Duration,
+    /// Updating the existing cases reports joined.
+    pub bumps: Duration,
+    /// How many existing cases reports joined.
+    pub bumped: usize,
 }
 
 /// Where each report of a batch goes, decided in memory from what the
@@ -312,7 +304,7 @@ struct Assignment {
     signatures: HashMap<CaseId, Signature>,
     /// Band → case, for cases opened by this batch.
     batch_bands: HashMap<i64, CaseId>,
-    opened_bands: Vec<(i64, CaseId, [i64; BANDS])>,
+    opened_signatures: Vec<(i64, CaseId, Signature)>,
     seen_hashes: HashSet<String>,
     seen_client_keys: HashSet<String>,
     new_cases: Vec<NewVulnCase>,
@@ -324,35 +316,46 @@ struct Assignment {
     merged_into: HashMap<CaseId, CaseId>,
 }
 
-async fn file_reports(
+pub(super) async fn file_reports(
     tx: &mut Tx,
     index: &NearIndex,
     batch: &Batch<'_>,
     prepared: Vec<Prepared>,
     format: SourceFormat,
 ) -> Result<Filed, AppError> {
+    let start = Instant::now();
     let mut plan = Assignment {
         next_seq: tx.next_case_seq().await?,
         ..Assignment::default()
     };
     let hashes: Vec<String> = prepared.iter().map(|p| p.content_hash.clone()).collect();
-    plan.seen_hashes = tx.existing_content_hashes(&hashes).await?;
+    plan.seen_hashes = tx
+        .existing_content_hashes(&hashes)
+        .await?
+        .into_iter()
+        .collect();
     let client_keys: Vec<String> = prepared
         .iter()
         .filter_map(|p| batch.client_key_of(p.index))
         .collect();
     if !client_keys.is_empty() {
-        plan.seen_client_keys = tx.existing_client_keys(batch.org, &client_keys).await?;
+        plan.seen_client_keys = tx
+            .existing_client_keys(batch.org, &client_keys)
+            .await?
+            .into_iter()
+            .collect();
     }
     let keys: Vec<String> = prepared
         .iter()
         .flat_map(|p| p.keys.iter().cloned())
         .collect();
-    plan.known_keys = tx.cases_by_keys(&keys).await?;
+    let hashes_read = Instant::now();
+    plan.known_keys = tx.cases_by_keys(&keys).await?.into_iter().collect();
+    let keys_read = Instant::now();
     let mut wanted: Vec<CaseId> = Vec::new();
     for p in prepared.iter().filter(|p| !p.has_public_id) {
-        if let Some(bands) = &p.bands {
-            let found = index.candidates(bands);
+        if let (Some(signature), Some(bands)) = (&p.signature, &p.bands) {
+            let found = index.candidates(bands, &signature.sketch());
             wanted.extend(found.iter().copied());
             plan.stored_candidates.insert(p.index, found);
         }
@@ -373,6 +376,7 @@ async fn file_reports(
         }
     }
 
+    let looked_up = Instant::now();
     let mut records = Vec::with_capacity(prepared.len());
     let mut reports = Vec::with_capacity(prepared.len());
     let mut digest = Sha256::new();
@@ -417,18 +421,35 @@ async fn file_reports(
             received_at: batch.now,
         });
     }
+    let planned = Instant::now();
     let new_cases = plan.new_cases.len();
     tx.insert_vuln_cases(&plan.new_cases).await?;
+    let cases_written = Instant::now();
     tx.insert_vuln_reports(&reports).await?;
+    let reports_written = Instant::now();
     tx.insert_vuln_keys(&plan.new_keys).await?;
-    for bump in plan.bumps.values() {
-        tx.bump_vuln_case(bump, batch.now).await?;
-    }
+    let keys_written = Instant::now();
+    let mut bumps: Vec<CaseBump> = plan.bumps.values().cloned().collect();
+    // In id order: the same lock order in every batch.
+    bumps.sort_by_key(|b| b.id);
+    tx.bump_vuln_cases(&bumps, batch.now).await?;
+    let end = Instant::now();
     Ok(Filed {
         records,
         new_cases,
         batch_digest: hex::encode(digest.finalize()),
-        opened: plan.opened_bands,
+        opened: plan.opened_signatures,
+        phases: Phases {
+            hashes: hashes_read - start,
+            keys: keys_read - hashes_read,
+            signatures: looked_up - keys_read,
+            plan: planned - looked_up,
+            write_cases: cases_written - planned,
+            write_reports: reports_written - cases_written,
+            write_keys: keys_written - reports_written,
+            bumps: end - keys_written,
+            bumped: plan.bumps.len(),
+        },
     })
 }
 
@@ -534,7 +555,7 @@ impl Assignment {
                 self.batch_bands.entry(band).or_insert(id);
             }
             self.signatures.insert(id, signature.clone());
-            self.opened_bands.push((seq, id, bands));
+            self.opened_signatures.push((seq, id, signature.clone()));
         }
         self.opened.insert(id, self.new_cases.len());
         self.new_cases.push(NewVulnCase {
@@ -567,6 +588,6 @@ fn max_option(a: Option<f64>, b: Option<f64>) -> Option<f64> {
     }
 }
 
-fn count(records: &[IngestRecordView], status: &str) -> usize {
+pub(super) fn count(records: &[IngestRecordView], status: &str) -> usize {
     records.iter().filter(|r| r.status == status).count()
 }

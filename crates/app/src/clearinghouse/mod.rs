@@ -12,6 +12,7 @@ pub mod cases;
 pub mod clearance;
 pub mod evidence;
 pub mod intake;
+pub(crate) mod intake_queue;
 pub mod matching;
 pub(crate) mod near_index;
 pub mod notices;

@@ -7,10 +7,15 @@
 //! opened since it last looked. A band key maps to the first case that had
 //! it; candidates are always confirmed against stored signatures, so a stale
 //! or colliding entry costs a comparison, never a wrong merge.
+//!
+//! Each case's [`Sketch`] (a quarter of its signature) is kept too: a
+//! candidate whose sketch rules it out is dropped before its signature is
+//! read, which spares intake most of those reads (a band is shared by chance
+//! far more often than a near duplicate arrives).
 
-use std::collections::HashMap;
+use foldhash::HashMap;
 
-use bulwark_domain::clearinghouse::near_duplicate::{Signature, BANDS};
+use bulwark_domain::clearinghouse::near_duplicate::{Signature, Sketch, BANDS};
 use bulwark_domain::ids::CaseId;
 use bulwark_store::Tx;
 
@@ -26,6 +31,8 @@ pub struct NearIndex {
     /// Band key (truncated to 32 bits to halve the memory) → index in `cases`.
     bands: HashMap<u32, u32>,
     cases: Vec<CaseId>,
+    /// The sketch of each case in `cases`.
+    sketches: Vec<Sketch>,
 }
 
 impl NearIndex {
@@ -37,7 +44,7 @@ impl NearIndex {
             for row in rows {
                 self.last_seq = self.last_seq.max(row.seq);
                 if let Some(signature) = row.signature.as_deref().and_then(Signature::from_bytes) {
-                    self.insert_bands(row.id, &signature.band_keys());
+                    self.insert(row.id, &signature);
                 }
             }
             if done {
@@ -46,24 +53,32 @@ impl NearIndex {
         }
     }
 
-    /// Records cases a committed batch opened.
-    pub(crate) fn add(&mut self, opened: &[(i64, CaseId, [i64; BANDS])]) {
-        for (seq, id, bands) in opened {
+    /// The sequence number of the last case it knows.
+    pub(crate) fn last_seq(&self) -> i64 {
+        self.last_seq
+    }
+
+    /// Records cases a batch opened (committed, or about to be in the
+    /// caller's transaction; see `intake_queue`).
+    pub(crate) fn add(&mut self, opened: &[(i64, CaseId, Signature)]) {
+        for (seq, id, signature) in opened {
             // Only cases past the catch-up point: earlier ones are in already.
             if *seq > self.last_seq {
                 self.last_seq = *seq;
-                self.insert_bands(*id, bands);
+                self.insert(*id, signature);
             }
         }
     }
 
-    /// Cases sharing a band with `bands`, without repeats.
-    pub(crate) fn candidates(&self, bands: &[i64; BANDS]) -> Vec<CaseId> {
+    /// Cases sharing one of `bands` whose sketch does not rule them out
+    /// against `sketch`, without repeats.
+    pub(crate) fn candidates(&self, bands: &[i64; BANDS], sketch: &Sketch) -> Vec<CaseId> {
         let mut found: Vec<CaseId> = Vec::new();
         for band in bands {
             if let Some(&index) = self.bands.get(&short(*band)) {
-                let case = self.cases[index as usize];
-                if !found.contains(&case) {
+                let index = index as usize;
+                let case = self.cases[index];
+                if !found.contains(&case) && self.sketches[index].may_be_near(sketch) {
                     found.push(case);
                 }
             }
@@ -71,11 +86,12 @@ impl NearIndex {
         found
     }
 
-    fn insert_bands(&mut self, id: CaseId, bands: &[i64; BANDS]) {
+    fn insert(&mut self, id: CaseId, signature: &Signature) {
         let index = self.cases.len() as u32;
         self.cases.push(id);
-        for band in bands {
-            self.bands.entry(short(*band)).or_insert(index);
+        self.sketches.push(signature.sketch());
+        for band in signature.band_keys() {
+            self.bands.entry(short(band)).or_insert(index);
         }
     }
 }

@@ -175,6 +175,86 @@ async fn bulk_uploads_answer_every_record() -> Result<()> {
     Ok(())
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_uploads_are_filed_as_if_one_after_another() -> Result<()> {
+    // Uploads that arrive together are filed in groups, one transaction per
+    // group: each must still get exactly its own outcome and audit event,
+    // and dedup across the uploads of a group must be what filing them one
+    // after another gives.
+    const UPLOADS: usize = 6;
+    for backend in backends()? {
+        let w = World::new(backend).await?;
+        let lab = w.ctx("lab").await?;
+        let mut running = tokio::task::JoinSet::new();
+        for i in 0..UPLOADS {
+            let records = json!([
+                {"description": format!("finding {i} in libfoo"), "aliases": [format!("CVE-2026-{}", 2100 + i)]},
+                {"description": "the same finding sent by every upload", "aliases": ["CVE-2026-3000"]},
+                {"description": LONG_TEXT.replace("remote attacker", &format!("remote user number{i}"))},
+            ]);
+            let (app, lab) = (w.app.clone(), lab.clone());
+            running.spawn(async move {
+                let params = IngestParams {
+                    format: Some(SourceFormat::Native),
+                    body: records.to_string().into_bytes(),
+                    client_key: Some(format!("upload-{i}")),
+                    ..IngestParams::default()
+                };
+                (i, app.ingest(&lab, params).await)
+            });
+        }
+        let mut outcomes = Vec::new();
+        while let Some(joined) = running.join_next().await {
+            let (i, outcome) = joined?;
+            outcomes.push((i, outcome?));
+        }
+        let mut unique_cases = std::collections::HashSet::new();
+        let mut near_cases = std::collections::HashSet::new();
+        let mut shared_accepted = 0;
+        for (i, out) in &outcomes {
+            let statuses: Vec<&str> = out.records.iter().map(|r| r.status.as_str()).collect();
+            assert_eq!(out.records.len(), 3, "upload {i}: {statuses:?}");
+            assert_eq!(
+                out.records.iter().map(|r| r.index).collect::<Vec<_>>(),
+                [0, 1, 2],
+                "upload {i} gets its own records, in order"
+            );
+            assert_eq!(statuses[0], "accepted", "upload {i}");
+            assert!(
+                out.records[0].new_case,
+                "upload {i}: its own CVE opens a case"
+            );
+            unique_cases.insert(case_of(out, 0)?);
+            match statuses[1] {
+                "accepted" => shared_accepted += 1,
+                "duplicate" => {}
+                other => panic!("upload {i}: the shared report was {other}"),
+            }
+            assert_eq!(statuses[2], "accepted", "upload {i}");
+            near_cases.insert(case_of(out, 2)?);
+            assert_eq!(out.accepted + out.duplicates, 3);
+        }
+        assert_eq!(shared_accepted, 1, "the shared report is filed once");
+        assert_eq!(unique_cases.len(), UPLOADS);
+        assert_eq!(near_cases.len(), 1, "the rewordings join one case");
+        let opened: usize = outcomes.iter().map(|(_, o)| o.new_cases).sum();
+        assert_eq!(opened, UPLOADS + 2);
+        let mut tx = w.app.store.begin_read().await?;
+        assert_eq!(
+            tx.count_vuln_reports_and_cases().await?,
+            (2 * UPLOADS as i64 + 1, UPLOADS as i64 + 2)
+        );
+        drop(tx);
+        let events = w.app.audit_events(&w.ctx("admin").await?, 0, 1000).await?;
+        let ingests = events
+            .iter()
+            .filter(|e| e.action == "vuln_report.ingest")
+            .count();
+        assert_eq!(ingests, UPLOADS, "one audit event per upload");
+    }
+    Ok(())
+}
+
 #[tokio::test]
 async fn only_finders_submit_and_only_analysts_read_cases() -> Result<()> {
     for backend in backends()? {

@@ -77,18 +77,18 @@ impl Signature {
 
     /// Estimated Jaccard similarity: the share of equal positions.
     pub fn similarity(&self, other: &Signature) -> f64 {
-        let equal = self
-            .0
-            .iter()
-            .zip(other.0.iter())
-            .filter(|(a, b)| a == b)
-            .count();
-        equal as f64 / SIGNATURE_LEN as f64
+        agreement(&self.0, &other.0)
     }
 
     /// Whether `other` is a near duplicate.
     pub fn is_near(&self, other: &Signature) -> bool {
         self.similarity(other) >= THRESHOLD
+    }
+
+    /// The low byte of every position: a quarter of the size, kept in
+    /// memory to rule candidates out before their signatures are read.
+    pub fn sketch(&self) -> Sketch {
+        Sketch(self.0.map(|v| v as u8))
     }
 
     /// The LSH band keys: one per band, the band's index mixed with its rows.
@@ -124,6 +124,30 @@ impl Signature {
 }
 
 /// FNV-1a of a word, case-folded.
+/// The low byte of each position of a [`Signature`] (a b-bit MinHash with
+/// b = 8). Equal positions have equal low bytes, so two signatures whose
+/// sketches agree in fewer positions than [`THRESHOLD`] needs are never near
+/// duplicates; the converse does not hold (unequal values share a low byte
+/// one time in 256), so a pair that passes is confirmed on full signatures.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Sketch(pub [u8; SIGNATURE_LEN]);
+
+impl Sketch {
+    /// Whether the signatures behind `self` and `other` can be near
+    /// duplicates: false only when [`Signature::is_near`] is false for them.
+    pub fn may_be_near(&self, other: &Sketch) -> bool {
+        // The same arithmetic as `similarity`, on at least as many equal
+        // positions.
+        agreement(&self.0, &other.0) >= THRESHOLD
+    }
+}
+
+/// The share of positions where `a` and `b` hold equal values.
+fn agreement<T: PartialEq>(a: &[T; SIGNATURE_LEN], b: &[T; SIGNATURE_LEN]) -> f64 {
+    let equal = a.iter().zip(b).filter(|(x, y)| x == y).count();
+    equal as f64 / SIGNATURE_LEN as f64
+}
+
 fn word_hash(word: &str) -> u64 {
     let mut hash = 0xcbf2_9ce4_8422_2325u64;
     for c in word.chars().flat_map(char::to_lowercase) {
@@ -198,6 +222,42 @@ mod tests {
             .filter(|k| reworded.band_keys().contains(k))
             .count();
         assert!(shared >= 1);
+    }
+
+    #[test]
+    fn sketches_never_rule_out_a_near_pair_and_rule_out_most_others() {
+        // Signatures that agree in exactly `equal` positions (values that
+        // differ keep their low byte equal one time in four here, to
+        // exercise the case that full signatures settle).
+        let pair = |equal: usize| {
+            let a = Signature(std::array::from_fn(|i| i as u32 * 7919));
+            let b = Signature(std::array::from_fn(|i| {
+                if i < equal {
+                    a.0[i]
+                } else if i % 4 == 0 {
+                    a.0[i] + 0x100 // same low byte, different value
+                } else {
+                    a.0[i] + 1
+                }
+            }));
+            (a, b)
+        };
+        for equal in 0..=SIGNATURE_LEN {
+            let (a, b) = pair(equal);
+            if a.is_near(&b) {
+                assert!(a.sketch().may_be_near(&b.sketch()), "{equal} equal");
+            }
+        }
+        // 44 equal of 64 is below 0.7; with 5 more equal low bytes the
+        // sketch passes and the full comparison rejects.
+        let (a, b) = pair(44);
+        assert!(!a.is_near(&b));
+        assert!(a.sketch().may_be_near(&b.sketch()));
+        let (a, b) = pair(45);
+        assert!(a.is_near(&b));
+        // Far apart: ruled out.
+        let (a, b) = pair(10);
+        assert!(!a.sketch().may_be_near(&b.sketch()));
     }
 
     #[test]

@@ -6,3 +6,4 @@ mod designations;
 mod eval_runs;
 mod review;
 mod schema;
+mod vuln_intake;
