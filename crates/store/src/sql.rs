@@ -77,17 +77,7 @@ pub(crate) fn placeholders(dialect: Dialect, first: usize, n: usize) -> String {
 /// `($1, …, $c), ($c+1, …), …` for `rows` rows of `columns` columns (see
 /// [`placeholders`]).
 pub(crate) fn value_rows(dialect: Dialect, columns: usize, rows: usize) -> String {
-    value_rows_from(dialect, 1, columns, rows)
-}
-
-/// [`value_rows`] numbered from `first`, after other parameters.
-pub(crate) fn value_rows_from(
-    dialect: Dialect,
-    first: usize,
-    columns: usize,
-    rows: usize,
-) -> String {
-    value_rows_with_reals(dialect, first, columns, rows, &[])
+    value_rows_with_reals(dialect, 1, columns, rows, &[])
 }
 
 /// A nullable floating-point parameter for the columns [`value_rows_with_reals`]
@@ -101,8 +91,9 @@ pub(crate) fn real_or_nan(value: Option<f64>) -> f64 {
     value.unwrap_or(f64::NAN)
 }
 
-/// [`value_rows_from`] with the columns at `reals` (from 0) written as
-/// `NULLIF(p, 'NaN')`, for values bound with [`real_or_nan`].
+/// [`value_rows`] numbered from `first` (after other parameters), with the
+/// columns at `reals` (from 0) written as `NULLIF(p, 'NaN')`, for values
+/// bound with [`real_or_nan`].
 pub(crate) fn value_rows_with_reals(
     dialect: Dialect,
     first: usize,
@@ -198,14 +189,7 @@ impl Tx {
         keys: &[K],
         chunk: usize,
     ) -> Result<Vec<T>, StoreError> {
-        let select = match self.dialect {
-            Dialect::Sqlite => {
-                format!("SELECT json_group_array(json_array({columns})) {from_where}")
-            }
-            Dialect::Postgres => format!(
-                "SELECT COALESCE(json_agg(json_build_array({columns})), '[]')::text {from_where}"
-            ),
-        };
+        let select = json_fold(self.dialect, columns, from_where);
         let mut out = Vec::new();
         for part in ladder(keys, chunk) {
             let sql = select.replace("{}", &placeholders(self.dialect, 1, part.len()));
@@ -214,12 +198,7 @@ impl Tx {
             for key in part {
                 query = query.bind(key.as_ref());
             }
-            let json = query.fetch_one(&mut *self.tx).await?;
-            let rows: Vec<T> = serde_json::from_str(&json).map_err(|e| StoreError::Corrupt {
-                column: "(json rows)",
-                message: e.to_string(),
-            })?;
-            out.extend(rows);
+            out.extend(json_rows::<T>(&query.fetch_one(&mut *self.tx).await?)?);
         }
         Ok(out)
     }
@@ -251,32 +230,20 @@ impl Tx {
             column: "(json list)",
             message: e.to_string(),
         })?;
-        let sql = match self.dialect {
-            Dialect::Sqlite => format!(
-                "SELECT json_group_array(json_array({columns})) {}",
-                from_where.replace("{}", "SELECT value FROM json_each(?)")
-            ),
+        let unpacked = match self.dialect {
+            Dialect::Sqlite => "SELECT value FROM json_each(?)".to_owned(),
             Dialect::Postgres => format!(
-                "SELECT COALESCE(json_agg(json_build_array({columns})), '[]')::text {}",
-                from_where.replace(
-                    "{}",
-                    &format!(
-                        "SELECT value FROM json_array_elements_text(${}::json)",
-                        before.len() + 1
-                    )
-                )
+                "SELECT value FROM json_array_elements_text(${}::json)",
+                before.len() + 1
             ),
         };
+        let sql = json_fold(self.dialect, columns, &from_where.replace("{}", &unpacked));
         let mut query =
             sqlx::query_scalar::<_, String>(&sql).persistent(self.keeps_lookups_prepared());
         for value in before {
             query = query.bind(*value);
         }
-        let json = query.bind(list).fetch_one(&mut *self.tx).await?;
-        serde_json::from_str(&json).map_err(|e| StoreError::Corrupt {
-            column: "(json rows)",
-            message: e.to_string(),
-        })
+        json_rows(&query.bind(list).fetch_one(&mut *self.tx).await?)
     }
 
     /// Serialises the transactions that take the lock `key` until they end
@@ -291,6 +258,25 @@ impl Tx {
         }
         Ok(())
     }
+}
+
+/// `SELECT {columns} {from_where}` with the rows folded into one JSON array
+/// of arrays (text), `[]` when there are none.
+fn json_fold(dialect: Dialect, columns: &str, from_where: &str) -> String {
+    match dialect {
+        Dialect::Sqlite => format!("SELECT json_group_array(json_array({columns})) {from_where}"),
+        Dialect::Postgres => format!(
+            "SELECT COALESCE(json_agg(json_build_array({columns})), '[]')::text {from_where}"
+        ),
+    }
+}
+
+/// Decodes the rows [`json_fold`] folded.
+fn json_rows<T: DeserializeOwned>(json: &str) -> Result<Vec<T>, StoreError> {
+    serde_json::from_str(json).map_err(|e| StoreError::Corrupt {
+        column: "(json rows)",
+        message: e.to_string(),
+    })
 }
 
 #[cfg(test)]
