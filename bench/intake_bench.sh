@@ -19,6 +19,7 @@
 #               logs every upload's phases: parse, wait for the intake lock, lookups, plan,
 #               writes, commit)
 #   --no-build  use the release binary as it is ($BULWARK_BENCH_BIN, else CARGO_TARGET_DIR or target/)
+#   BULWARK_BENCH_KEEP=1 keeps the work directory (the SQLite database) for inspection
 #
 # Per backend: wall-clock time of `bulwark ingest DIR --json` alone (the intake: every file
 # uploaded, as the CLI does), reports/s = N / wall, the server's CPU seconds (utime + stime)
@@ -74,7 +75,7 @@ pg_db=""
 cleanup() {
   if [ -n "$server_pid" ]; then kill "$server_pid" 2>/dev/null || true; fi
   if [ -n "$pg_db" ]; then psql "$PG_ADMIN" -qc "DROP DATABASE IF EXISTS $pg_db WITH (FORCE)" >/dev/null 2>&1 || true; fi
-  rm -rf "$work"
+  if [ -n "${BULWARK_BENCH_KEEP:-}" ]; then echo "kept $work"; else rm -rf "$work"; fi
 }
 trap cleanup EXIT
 
@@ -147,6 +148,9 @@ run_backend() { # NAME DATABASE_URL
   local rss cpu
   rss=$(awk '/VmHWM/ {printf "%.0f", $2 / 1024}' "/proc/$server_pid/status")
   cpu=$(awk -v hz="$(getconf CLK_TCK)" '{printf "%.1f", ($14 + $15) / hz}' "/proc/$server_pid/stat") # utime + stime
+  # What the server wrote (SQLite: WAL frames and checkpoints; PostgreSQL's own writes are
+  # its processes', not the server's): bytes through write calls and how many calls.
+  echo "   server writes: $(awk '/^wchar/ {printf "%.0f MB", $2 / 1048576} /^syscw/ {printf " in %d calls", $2}' "/proc/$server_pid/io")"
   kill "$server_pid"; wait "$server_pid" 2>/dev/null || true
   server_pid=""
   if [ -n "$PERF_DIR" ]; then cp "$dir/serve.log" "$PERF_DIR/$name.serve.log"; fi
