@@ -11,6 +11,7 @@
 /// mimalloc instead of the system allocator: matching, intake and the
 /// database driver allocate many small, short-lived values, and glibc's
 /// malloc/free took a fifth of the CPU of SBOM matching (BENCHMARKS.md).
+/// Its 2.x line (see the workspace `Cargo.toml` for why not 3.x).
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
