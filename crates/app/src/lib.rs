@@ -48,6 +48,9 @@ pub struct App {
     pub throttle: Arc<throttle::LoginThrottle>,
     /// The clearinghouse's near-duplicate index (held during an intake batch).
     pub(crate) near_index: Arc<tokio::sync::Mutex<clearinghouse::near_index::NearIndex>>,
+    /// Fingerprints of stored content hashes and exact keys (SQLite's
+    /// intake; locked after `near_index`).
+    pub(crate) exact_filter: Arc<tokio::sync::Mutex<clearinghouse::exact_filter::ExactFilter>>,
     /// Uploads waiting to be filed together (group commit).
     pub(crate) intake_queue: Arc<clearinghouse::intake_queue::IntakeQueue>,
     /// How vendors are reached and advisories signed (links, SMTP relay, retries).
@@ -65,6 +68,7 @@ impl App {
             clock,
             throttle: Arc::new(throttle::LoginThrottle::default()),
             near_index: Arc::default(),
+            exact_filter: Arc::default(),
             intake_queue: Arc::default(),
             coordination: Arc::default(),
             taxii_memo: Arc::default(),

@@ -2,21 +2,15 @@
 //! background worker, database-direct administration and audit commands,
 //! offline verifiers for signed reports and commitments, and a client of the
 //! JSON API for every other operation.
-#![forbid(unsafe_code)]
+#![deny(unsafe_code)]
 #![cfg_attr(
     not(test),
     deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
 )]
 
-/// mimalloc instead of the system allocator: matching, intake and the
-/// database driver allocate many small, short-lived values, and glibc's
-/// malloc/free took a fifth of the CPU of SBOM matching (BENCHMARKS.md).
-/// Its 2.x line (see the workspace `Cargo.toml` for why not 3.x).
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 #[macro_use]
 mod output;
+mod allocator;
 mod cli;
 mod client;
 mod commands;
@@ -33,6 +27,7 @@ use std::process::ExitCode;
 
 #[tokio::main]
 async fn main() -> ExitCode {
+    allocator::configure();
     let cli = cli::Cli::parse();
     init_tracing(cli.command.is_long_running());
     match commands::run(cli.command).await {

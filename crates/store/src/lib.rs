@@ -50,7 +50,7 @@ pub use taxii::{
 pub use vendor_cases::{VendorStatusRow, VendorStatusUpdate};
 pub use vendor_outbox::{OutboxAttemptRow, OutboxMessageRow, OutboxOutcome, VendorContactRow};
 pub use vuln_cases::{VulnCaseRow, VulnReportRow};
-pub use vuln_intake::{CaseBump, CaseSignatureRow, NewVulnCase, NewVulnReport};
+pub use vuln_intake::{CaseBump, CaseSignatureRow, IntakeTable, NewVulnCase, NewVulnReport};
 pub use vuln_workflow::{
     CaseEventRow, CaseFacts, EvidenceRow, ReportProvenanceRow, ShareDecision, VulnShareRow,
 };

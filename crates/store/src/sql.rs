@@ -272,7 +272,7 @@ fn json_fold(dialect: Dialect, columns: &str, from_where: &str) -> String {
 }
 
 /// Decodes the rows [`json_fold`] folded.
-fn json_rows<T: DeserializeOwned>(json: &str) -> Result<Vec<T>, StoreError> {
+pub(crate) fn json_rows<T: DeserializeOwned>(json: &str) -> Result<Vec<T>, StoreError> {
     serde_json::from_str(json).map_err(|e| StoreError::Corrupt {
         column: "(json rows)",
         message: e.to_string(),

@@ -12,9 +12,9 @@
 //! lock, so two batches never create two cases for one new key.
 use crate::codec::ms;
 use crate::sql::{
-    ladder, placeholders, real_or_nan, value_rows, value_rows_with_reals, MAX_PARAMS,
+    json_rows, ladder, placeholders, real_or_nan, value_rows, value_rows_with_reals, MAX_PARAMS,
 };
-use crate::{StoreError, Tx};
+use crate::{Dialect, StoreError, Tx};
 use bulwark_domain::ids::{CaseId, ModelId, OrgId, SubmissionId, UserId, VulnReportId};
 use chrono::{DateTime, Utc};
 use sqlx::any::AnyRow;
@@ -116,7 +116,66 @@ pub struct CaseBump {
     pub exploited: bool,
 }
 
+/// A table whose keys intake deduplicates against (see
+/// [`Tx::intake_rows_after`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IntakeTable {
+    /// `vuln_reports.content_hash`.
+    ContentHashes,
+    /// `vuln_keys.key`.
+    ExactKeys,
+}
+
+impl IntakeTable {
+    fn table_and_column(self) -> (&'static str, &'static str) {
+        match self {
+            IntakeTable::ContentHashes => ("vuln_reports", "content_hash"),
+            IntakeTable::ExactKeys => ("vuln_keys", "key"),
+        }
+    }
+}
+
 impl Tx {
+    /// SQLite: the keys of `table` stored after row `after`, in storage
+    /// order (rowid: rows are only ever appended to these tables), at most
+    /// `limit`, each with its rowid. None on PostgreSQL (no row order).
+    pub async fn intake_rows_after(
+        &mut self,
+        table: IntakeTable,
+        after: i64,
+        limit: i64,
+    ) -> Result<Option<Vec<(i64, String)>>, StoreError> {
+        if self.dialect != Dialect::Sqlite {
+            return Ok(None);
+        }
+        let (table, column) = table.table_and_column();
+        let sql = format!(
+            "SELECT json_group_array(json_array(rowid, {column})) FROM \
+             (SELECT rowid, {column} FROM {table} WHERE rowid > ? ORDER BY rowid LIMIT ?)"
+        );
+        let json: String = sqlx::query_scalar(&sql)
+            .bind(after)
+            .bind(limit)
+            .fetch_one(&mut *self.tx)
+            .await?;
+        Ok(Some(json_rows(&json)?))
+    }
+
+    /// SQLite: the last rowid of `vuln_reports` and of `vuln_keys` (0 when
+    /// empty). None on PostgreSQL.
+    pub async fn intake_rows_end(&mut self) -> Result<Option<(i64, i64)>, StoreError> {
+        if self.dialect != Dialect::Sqlite {
+            return Ok(None);
+        }
+        let row = sqlx::query(
+            "SELECT COALESCE((SELECT MAX(rowid) FROM vuln_reports), 0), \
+             COALESCE((SELECT MAX(rowid) FROM vuln_keys), 0)",
+        )
+        .fetch_one(&mut *self.tx)
+        .await?;
+        Ok(Some((row.try_get::<i64, _>(0)?, row.try_get::<i64, _>(1)?)))
+    }
+
     /// Serialises intake batches (PostgreSQL advisory lock until commit;
     /// SQLite transactions already exclude each other).
     pub async fn lock_intake(&mut self) -> Result<(), StoreError> {

@@ -25,6 +25,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+use super::exact_filter::{ExactFilter, Written};
 use super::intake_queue::Upload;
 use super::near_index::NearIndex;
 use super::prepare::Prepared;
@@ -160,7 +161,7 @@ pub(crate) async fn file_one(
         now,
     };
     let prepared = vec![Prepared::new(0, report)];
-    let filed = file_reports(tx, index, &batch, prepared, SourceFormat::Native).await?;
+    let filed = file_reports(tx, index, None, &batch, prepared, SourceFormat::Native).await?;
     let record = filed
         .records
         .into_iter()
@@ -267,6 +268,8 @@ pub(super) struct Filed {
     pub batch_digest: String,
     /// Cases opened, with their signatures, for the index.
     pub opened: Vec<(i64, CaseId, Signature)>,
+    /// Fingerprints of what it wrote, for the filter (when one was given).
+    pub written: Written,
     pub phases: Phases,
 }
 
@@ -316,9 +319,12 @@ struct Assignment {
     merged_into: HashMap<CaseId, CaseId>,
 }
 
+/// Files `prepared` in `tx`. With `filter` (SQLite's intake), only the
+/// content hashes and keys it may hold are looked up in the database.
 pub(super) async fn file_reports(
     tx: &mut Tx,
     index: &NearIndex,
+    filter: Option<&ExactFilter>,
     batch: &Batch<'_>,
     prepared: Vec<Prepared>,
     format: SourceFormat,
@@ -328,7 +334,12 @@ pub(super) async fn file_reports(
         next_seq: tx.next_case_seq().await?,
         ..Assignment::default()
     };
-    let hashes: Vec<String> = prepared.iter().map(|p| p.content_hash.clone()).collect();
+    let hashes: Vec<String> = prepared
+        .iter()
+        .map(|p| &p.content_hash)
+        .filter(|hash| filter.is_none_or(|f| f.may_hold_hash(hash)))
+        .cloned()
+        .collect();
     plan.seen_hashes = tx
         .existing_content_hashes(&hashes)
         .await?
@@ -347,7 +358,9 @@ pub(super) async fn file_reports(
     }
     let keys: Vec<String> = prepared
         .iter()
-        .flat_map(|p| p.keys.iter().cloned())
+        .flat_map(|p| &p.keys)
+        .filter(|key| filter.is_none_or(|f| f.may_hold_key(key)))
+        .cloned()
         .collect();
     let hashes_read = Instant::now();
     plan.known_keys = tx.cases_by_keys(&keys).await?.into_iter().collect();
@@ -422,6 +435,17 @@ pub(super) async fn file_reports(
         });
     }
     let planned = Instant::now();
+    let written = filter.map(|f| Written {
+        hashes: reports
+            .iter()
+            .map(|r| f.fingerprint(&r.content_hash))
+            .collect(),
+        keys: plan
+            .new_keys
+            .iter()
+            .map(|(k, _)| f.fingerprint(k))
+            .collect(),
+    });
     let new_cases = plan.new_cases.len();
     tx.insert_vuln_cases(&plan.new_cases).await?;
     let cases_written = Instant::now();
@@ -439,6 +463,7 @@ pub(super) async fn file_reports(
         new_cases,
         batch_digest: hex::encode(digest.finalize()),
         opened: plan.opened_signatures,
+        written: written.unwrap_or_default(),
         phases: Phases {
             hashes: hashes_read - start,
             keys: keys_read - hashes_read,

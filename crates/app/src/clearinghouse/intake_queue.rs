@@ -19,6 +19,7 @@ use bulwark_formats::model::SourceFormat;
 use serde_json::json;
 use tokio::sync::oneshot;
 
+use super::exact_filter::ExactFilter;
 use super::intake::{count, file_reports, Batch, IngestOutcomeView, IngestRecordView};
 use super::near_index::NearIndex;
 use super::prepare::Prepared;
@@ -151,11 +152,14 @@ impl App {
         let mut index = self.near_index.lock().await;
         index.catch_up(&mut tx).await?;
         let caught_up = index.last_seq();
+        let mut filter = self.exact_filter.lock().await;
+        let filtering = filter.catch_up(&mut tx).await?;
         let count = uploads.len();
         let mut outcomes = Vec::with_capacity(count);
         let mut result = Ok(());
         for upload in uploads {
-            match file_upload_in(&mut tx, &mut index, upload, now).await {
+            let filter = filtering.then_some(&mut *filter);
+            match file_upload_in(&mut tx, &mut index, filter, upload, now).await {
                 Ok(outcome) => outcomes.push(outcome),
                 Err(e) => {
                     result = Err(e);
@@ -165,9 +169,22 @@ impl App {
         }
         let written = Instant::now();
         let result = match result {
-            Ok(()) => tx.commit().await.map_err(AppError::from),
+            Ok(()) => async {
+                let end = tx.intake_rows_end().await?;
+                tx.commit().await?;
+                Ok::<_, bulwark_store::StoreError>(end)
+            }
+            .await
+            .map_err(AppError::from),
             Err(e) => Err(e),
         };
+        let result = result.map(|end| {
+            // Only committed rows count as read: a later catch-up must not
+            // skip rows that reuse a rolled-back group's rowids.
+            if let Some(end) = end {
+                filter.holds_up_to(end);
+            }
+        });
         if let Err(e) = result {
             // The index learnt cases that were rolled back (and whose
             // sequence numbers will be reused): rebuild it from the database.
@@ -193,6 +210,7 @@ impl App {
 async fn file_upload_in(
     tx: &mut bulwark_store::Tx,
     index: &mut NearIndex,
+    filter: Option<&mut ExactFilter>,
     upload: Upload,
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<IngestOutcomeView, AppError> {
@@ -214,8 +232,12 @@ async fn file_upload_in(
         found_in_submission,
         now,
     };
-    let filed = file_reports(tx, index, &batch, prepared, format).await?;
+    let filed = file_reports(tx, index, filter.as_deref(), &batch, prepared, format).await?;
     index.add(&filed.opened);
+    // Later uploads of the group must look these up.
+    if let Some(filter) = filter {
+        filter.add(&filed.written);
+    }
     let mut records = filed.records;
     records.append(&mut rejected);
     records.sort_by_key(|r| r.index);

@@ -11,6 +11,7 @@ pub mod assets;
 pub mod cases;
 pub mod clearance;
 pub mod evidence;
+pub(crate) mod exact_filter;
 pub mod intake;
 pub(crate) mod intake_queue;
 pub mod matching;

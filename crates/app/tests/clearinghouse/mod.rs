@@ -6,10 +6,12 @@ mod coordination;
 
 use anyhow::{Context, Result};
 use bulwark_app::clearinghouse::intake::{IngestOutcomeView, IngestParams};
-use bulwark_app::{AppError, OpContext};
+use bulwark_app::{App, AppError, Clock, Keys, OpContext};
 use bulwark_formats::model::SourceFormat;
+use bulwark_store::Store;
 use bulwark_testkit::{backends, World};
 use serde_json::json;
+use std::sync::Arc;
 
 const LONG_TEXT: &str = "A heap buffer overflow in the PNG decoder of libimage allows a remote \
     attacker to execute arbitrary code via a crafted image with an oversized IHDR chunk \
@@ -171,6 +173,42 @@ async fn bulk_uploads_answer_every_record() -> Result<()> {
 
         let mut tx = w.app.store.begin_read().await?;
         assert_eq!(tx.count_vuln_reports_and_cases().await?, (4, 3));
+    }
+    Ok(())
+}
+
+#[tokio::test]
+async fn intake_sees_what_another_process_filed() -> Result<()> {
+    // On SQLite each process keeps fingerprints of the stored content hashes
+    // and exact keys, and asks the database only about those it may hold:
+    // it must catch up with what another process (or itself, restarted)
+    // stored, or it would take their reports for new ones.
+    for backend in backends()? {
+        let w = World::new(backend).await?;
+        let lab = w.ctx("lab").await?;
+        let other = App::new(
+            Store::connect(&w.db.url).await?,
+            Keys::generate(),
+            w.clock.clone() as Arc<dyn Clock>,
+        );
+        let a = json!({"description": "first finding in libfoo", "aliases": ["CVE-2026-4100"]});
+        let b = json!({"description": "second finding in libbar", "aliases": ["CVE-2026-4200"]});
+        assert_eq!(ingest(&w, &lab, native(a.clone())).await?.accepted, 1);
+        let filed_b = other.ingest(&lab, native(b.clone())).await?;
+        assert_eq!(filed_b.accepted, 1);
+
+        // Each sees the other's report as the same content, both ways.
+        let again = ingest(&w, &lab, native(b)).await?;
+        assert_eq!((again.accepted, again.duplicates), (0, 1), "{again:?}");
+        let again = other.ingest(&lab, native(a)).await?;
+        assert_eq!((again.accepted, again.duplicates), (0, 1), "{again:?}");
+
+        // A report sharing only an exact key (the alias) with the other
+        // process's joins its case.
+        let c = json!({"description": "entirely other words about a libbar bug", "aliases": ["CVE-2026-4200"]});
+        let joined = ingest(&w, &lab, native(c)).await?;
+        assert_eq!((joined.accepted, joined.new_cases), (1, 0), "{joined:?}");
+        assert_eq!(case_of(&joined, 0)?, case_of(&filed_b, 0)?);
     }
     Ok(())
 }

@@ -3,7 +3,7 @@
 use crate::support::fixtures::{seed, t};
 use crate::support::for_each_backend;
 use bulwark_domain::ids::{CaseId, VulnReportId};
-use bulwark_store::{CaseBump, NewVulnCase, NewVulnReport};
+use bulwark_store::{CaseBump, Dialect, IntakeTable, NewVulnCase, NewVulnReport};
 
 /// Keys that JSON must escape, and some that it must not mangle.
 const AWKWARD: &str = "fp:tool/name=quote \" backslash \\ tab \t ünïcödé 🦀 </script>";
@@ -96,6 +96,42 @@ async fn batch_lookups_find_exactly_the_stored_keys_hashes_and_client_keys() {
                 .is_empty(),
             "client keys are per organisation"
         );
+
+        // SQLite: what was stored after a row, in storage (rowid) order.
+        match tx
+            .intake_rows_after(IntakeTable::ExactKeys, 0, 1_500)
+            .await?
+        {
+            None => {
+                assert_eq!(store.dialect(), Dialect::Postgres);
+                assert_eq!(tx.intake_rows_end().await?, None);
+            }
+            Some(first) => {
+                assert_eq!(first.len(), 1_500);
+                assert_eq!(first[0].1, "loc:00000");
+                assert!(first.windows(2).all(|w| w[0].0 < w[1].0), "in rowid order");
+                let after = first[1_499].0;
+                let rest = tx
+                    .intake_rows_after(IntakeTable::ExactKeys, after, 1_500)
+                    .await?
+                    .unwrap_or_default();
+                assert_eq!(rest.len(), 501, "the other 500 keys and the awkward one");
+                assert_eq!(rest[500].1, AWKWARD);
+                let stored = tx
+                    .intake_rows_after(IntakeTable::ContentHashes, 0, 10)
+                    .await?
+                    .unwrap_or_default();
+                let stored_hashes: Vec<&str> = stored.iter().map(|(_, h)| h.as_str()).collect();
+                assert_eq!(
+                    stored_hashes,
+                    [format!("{:064x}", 1), format!("{:064x}", 2)]
+                );
+                assert_eq!(
+                    tx.intake_rows_end().await?,
+                    Some((stored[1].0, rest[500].0))
+                );
+            }
+        }
         Ok(())
     })
     .await;
