@@ -26,10 +26,16 @@ const PAGE: i64 = 100_000;
 pub struct ExactFilter {
     /// Seeded per process: submitted keys cannot be chosen to collide.
     state: foldhash::quality::RandomState,
-    hashes: HashSet<u64>,
-    keys: HashSet<u64>,
-    /// The last rowid of `vuln_reports` and of `vuln_keys` it holds.
-    end: (i64, i64),
+    hashes: Seen,
+    keys: Seen,
+}
+
+/// The fingerprints of one table's keys, up to a rowid.
+#[derive(Debug, Default)]
+struct Seen {
+    fingerprints: HashSet<u64>,
+    /// The last rowid it holds.
+    end: i64,
 }
 
 /// Fingerprints of what one upload wrote, to add once written.
@@ -43,28 +49,19 @@ impl ExactFilter {
     /// Reads what was stored since it last looked; false on PostgreSQL,
     /// where it is not used (no row order to catch up by).
     pub(crate) async fn catch_up(&mut self, tx: &mut Tx) -> Result<bool, AppError> {
-        for table in [IntakeTable::ContentHashes, IntakeTable::ExactKeys] {
+        let tables = [
+            (IntakeTable::ContentHashes, &mut self.hashes),
+            (IntakeTable::ExactKeys, &mut self.keys),
+        ];
+        for (table, seen) in tables {
             loop {
-                let after = match table {
-                    IntakeTable::ContentHashes => self.end.0,
-                    IntakeTable::ExactKeys => self.end.1,
-                };
-                let Some(rows) = tx.intake_rows_after(table, after, PAGE).await? else {
+                let Some(rows) = tx.intake_rows_after(table, seen.end, PAGE).await? else {
                     return Ok(false);
                 };
                 let done = (rows.len() as i64) < PAGE;
                 for (rowid, text) in rows {
-                    let fingerprint = self.fingerprint(&text);
-                    match table {
-                        IntakeTable::ContentHashes => {
-                            self.hashes.insert(fingerprint);
-                            self.end.0 = self.end.0.max(rowid);
-                        }
-                        IntakeTable::ExactKeys => {
-                            self.keys.insert(fingerprint);
-                            self.end.1 = self.end.1.max(rowid);
-                        }
-                    }
+                    seen.fingerprints.insert(self.state.hash_one(text.as_str()));
+                    seen.end = seen.end.max(rowid);
                 }
                 if done {
                     break;
@@ -81,24 +78,25 @@ impl ExactFilter {
 
     /// Whether a report with this content hash may be stored.
     pub(crate) fn may_hold_hash(&self, hash: &str) -> bool {
-        self.hashes.contains(&self.fingerprint(hash))
+        self.hashes.fingerprints.contains(&self.fingerprint(hash))
     }
 
     /// Whether this exact key may be stored.
     pub(crate) fn may_hold_key(&self, key: &str) -> bool {
-        self.keys.contains(&self.fingerprint(key))
+        self.keys.fingerprints.contains(&self.fingerprint(key))
     }
 
     /// Adds what an upload wrote (committed or about to be).
     pub(crate) fn add(&mut self, written: &Written) {
-        self.hashes.extend(&written.hashes);
-        self.keys.extend(&written.keys);
+        self.hashes.fingerprints.extend(&written.hashes);
+        self.keys.fingerprints.extend(&written.keys);
     }
 
     /// Records that it holds every row up to `end` (rowids of `vuln_reports`
     /// and `vuln_keys`); call only once they are committed.
     pub(crate) fn holds_up_to(&mut self, end: (i64, i64)) {
-        self.end = (self.end.0.max(end.0), self.end.1.max(end.1));
+        self.hashes.end = self.hashes.end.max(end.0);
+        self.keys.end = self.keys.end.max(end.1);
     }
 }
 
@@ -123,6 +121,10 @@ mod tests {
         assert!(!filter.may_hold_hash("ab13"));
         filter.holds_up_to((7, 3));
         filter.holds_up_to((5, 9));
-        assert_eq!(filter.end, (7, 9), "never moves back");
+        assert_eq!(
+            (filter.hashes.end, filter.keys.end),
+            (7, 9),
+            "never moves back"
+        );
     }
 }

@@ -156,35 +156,23 @@ impl App {
         let filtering = filter.catch_up(&mut tx).await?;
         let count = uploads.len();
         let mut outcomes = Vec::with_capacity(count);
-        let mut result = Ok(());
-        for upload in uploads {
-            let filter = filtering.then_some(&mut *filter);
-            match file_upload_in(&mut tx, &mut index, filter, upload, now).await {
-                Ok(outcome) => outcomes.push(outcome),
-                Err(e) => {
-                    result = Err(e);
-                    break;
-                }
+        let mut written = started;
+        let result = async {
+            for upload in uploads {
+                let filter = filtering.then_some(&mut *filter);
+                outcomes.push(file_upload_in(&mut tx, &mut index, filter, upload, now).await?);
             }
-        }
-        let written = Instant::now();
-        let result = match result {
-            Ok(()) => async {
-                let end = tx.intake_rows_end().await?;
-                tx.commit().await?;
-                Ok::<_, bulwark_store::StoreError>(end)
-            }
-            .await
-            .map_err(AppError::from),
-            Err(e) => Err(e),
-        };
-        let result = result.map(|end| {
+            written = Instant::now();
+            let end = tx.intake_rows_end().await?;
+            tx.commit().await?;
             // Only committed rows count as read: a later catch-up must not
             // skip rows that reuse a rolled-back group's rowids.
             if let Some(end) = end {
                 filter.holds_up_to(end);
             }
-        });
+            Ok::<_, AppError>(())
+        }
+        .await;
         if let Err(e) = result {
             // The index learnt cases that were rolled back (and whose
             // sequence numbers will be reused): rebuild it from the database.
