@@ -17,22 +17,27 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 /// documented defaults around it).
 const PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
 
-/// How long freed memory stays with the process before mimalloc hands it
-/// back to the OS. Its default, 10 ms, is shorter than the gap between two
-/// intake uploads, so each upload's memory was returned and then faulted in
-/// again, zeroed by the kernel: 6 % of the server's CPU during bulk intake,
-/// which ran 19,879 reports/s with 10 ms and 21,199/s with 1 s
+/// How long freed memory stays with a server or worker before mimalloc
+/// hands it back to the OS. Its default, 10 ms, is shorter than the gap
+/// between two intake uploads, so each upload's memory was returned and then
+/// faulted in again, zeroed by the kernel: 6 % of the server's CPU during
+/// bulk intake, which ran 19,879 reports/s with 10 ms and 21,199/s with 1 s
 /// (BENCHMARKS.md). 1 s is what mimalloc 3.x uses.
-const PURGE_DELAY_MS: c_long = 1_000;
+///
+/// One-shot commands keep the default: an evaluation run holding freed
+/// memory for 1 s peaked at 41-45 MB at 20,000 samples against 37 MB at
+/// 2,000 (10 ms: 38-40 MB against 36-37 MB), for 5-10 % more samples/s.
+const SERVER_PURGE_DELAY_MS: c_long = 1_000;
 
-/// Sets mimalloc's options, unless the environment sets them (mimalloc reads
-/// `MIMALLOC_*` variables itself). Call first thing in `main`.
-pub fn configure() {
-    if std::env::var_os("MIMALLOC_PURGE_DELAY").is_none() {
+/// Sets mimalloc's options for a server or worker (`long_running`), unless
+/// the environment sets them (mimalloc reads `MIMALLOC_*` variables itself).
+/// Call before the command starts its work.
+pub fn configure(long_running: bool) {
+    if long_running && std::env::var_os("MIMALLOC_PURGE_DELAY").is_none() {
         // SAFETY: mi_option_set stores an integer in mimalloc's option
         // table; any value is valid for purge_delay, and PURGE_DELAY is
         // that option (checked by the test below).
-        unsafe { libmimalloc_sys::mi_option_set(PURGE_DELAY, PURGE_DELAY_MS) };
+        unsafe { libmimalloc_sys::mi_option_set(PURGE_DELAY, SERVER_PURGE_DELAY_MS) };
     }
 }
 
@@ -49,8 +54,13 @@ mod tests {
             assert_eq!(libmimalloc_sys::mi_option_get(PURGE_DELAY - 1), 1);
             assert_eq!(libmimalloc_sys::mi_option_get(PURGE_DELAY), 10);
             assert_eq!(libmimalloc_sys::mi_option_get(PURGE_DELAY + 1), 0);
-            configure();
-            assert_eq!(libmimalloc_sys::mi_option_get(PURGE_DELAY), PURGE_DELAY_MS);
+            configure(false);
+            assert_eq!(libmimalloc_sys::mi_option_get(PURGE_DELAY), 10);
+            configure(true);
+            assert_eq!(
+                libmimalloc_sys::mi_option_get(PURGE_DELAY),
+                SERVER_PURGE_DELAY_MS
+            );
         }
     }
 }

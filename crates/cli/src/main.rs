@@ -27,8 +27,8 @@ use std::process::ExitCode;
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    allocator::configure();
     let cli = cli::Cli::parse();
+    allocator::configure(cli.command.is_long_running());
     init_tracing(cli.command.is_long_running());
     match commands::run(cli.command).await {
         Ok(()) => ExitCode::SUCCESS,

@@ -13,7 +13,7 @@ use std::time::Instant;
 
 use crate::provider::Provider;
 use crate::runlog::{key_digest, RunLog, SampleRecord, TokenUsage};
-use crate::stats::{by_category, CategoryRecord, MetricSummary, Reducer, OVERALL};
+use crate::stats::{by_category_of_clusters, ClusterScores, MetricSummary, Reducer, OVERALL};
 use crate::task::{ReducerSpec, Task};
 
 use super::execute::{epochs_of, RunError};
@@ -141,23 +141,21 @@ impl Tally {
         }
 
         let suite = metric_safe(&options.suite);
-        let mut all: Vec<CategoryRecord<&str>> = Vec::new();
-        for (index, values) in reduced.iter().enumerate() {
-            let spec = tasks[index].spec();
-            all.extend(
-                values
-                    .iter()
-                    .map(|&v| (spec.category.as_str(), v, Some(spec.id.as_str()))),
-            );
-        }
-        if all.is_empty() {
+        // Every task is a cluster; its scores are summarized where they lie.
+        let clusters: Vec<ClusterScores<'_>> = reduced
+            .iter()
+            .enumerate()
+            .map(|(index, values)| (tasks[index].spec().category.as_str(), values.as_slice()))
+            .collect();
+        if clusters.iter().all(|(_, values)| values.is_empty()) {
             return Err(RunError::NothingScored(
                 first_error.unwrap_or_else(|| "no samples were run".into()),
             ));
         }
 
         let mut metrics: BTreeMap<String, MetricSummary> = BTreeMap::new();
-        let grouped = by_category(&all).map_err(|e| RunError::Invalid(e.to_string()))?;
+        let grouped =
+            by_category_of_clusters(&clusters).map_err(|e| RunError::Invalid(e.to_string()))?;
         for (group, summary) in grouped {
             metrics.insert(metric_name(&suite, &group, &summary.name), summary);
         }
@@ -166,9 +164,9 @@ impl Tally {
                 continue;
             }
             let id = tasks[index].spec().id.as_str();
-            let records: Vec<CategoryRecord<&str>> =
-                values.iter().map(|&v| (id, v, None)).collect();
-            let grouped = by_category(&records).map_err(|e| RunError::Invalid(e.to_string()))?;
+            // One cluster: the plain summary of the task's samples.
+            let grouped = by_category_of_clusters(&[(id, values.as_slice())])
+                .map_err(|e| RunError::Invalid(e.to_string()))?;
             if let Some(summary) = grouped.get(OVERALL) {
                 let group = format!("task/{id}");
                 metrics.insert(metric_name(&suite, &group, &summary.name), summary.clone());

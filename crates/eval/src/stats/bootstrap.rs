@@ -1,10 +1,9 @@
 //! The percentile bootstrap confidence interval for a mean, over samples or
 //! over whole clusters, reproducible from a seed.
 
-use super::clusters::ClusterAssignment;
+use super::clusters::{group_by_label, Parts};
 use super::error::StatsError;
 use super::intervals::{check_confidence, Interval};
-use super::moments::{check_values, mean_unchecked};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use std::hash::Hash;
@@ -27,9 +26,20 @@ pub fn bootstrap_interval(
     resamples: u32,
     seed: u64,
 ) -> Result<Interval, StatsError> {
-    check_values(values, "bootstrap interval", 1)?;
+    bootstrap_of(&Parts::one(values), confidence, resamples, seed)
+}
+
+/// [`bootstrap_interval`] of a sample held in parts.
+pub(crate) fn bootstrap_of(
+    sample: &Parts<'_>,
+    confidence: f64,
+    resamples: u32,
+    seed: u64,
+) -> Result<Interval, StatsError> {
+    sample.check("bootstrap interval", 1)?;
+    let values: Vec<f64> = sample.values().collect();
     let sizes = vec![1; values.len()];
-    percentile_bootstrap(values, &sizes, values, confidence, resamples, seed)
+    percentile_bootstrap(&values, &sizes, sample.mean(), confidence, resamples, seed)
 }
 
 /// The cluster (block) bootstrap: like [`bootstrap_interval`], but each
@@ -44,30 +54,32 @@ pub fn clustered_bootstrap_interval<C: Eq + Hash>(
     resamples: u32,
     seed: u64,
 ) -> Result<Interval, StatsError> {
-    let assignment = ClusterAssignment::from_labels(clusters, values.len())?;
-    clustered_bootstrap_of(values, &assignment, confidence, resamples, seed)
+    Parts::one(values).check("bootstrap interval", 1)?;
+    let groups = group_by_label(values, clusters)?;
+    let clusters = Parts::new(groups.iter().map(Vec::as_slice));
+    clustered_bootstrap_of(&clusters, confidence, resamples, seed)
 }
 
-/// [`clustered_bootstrap_interval`] for clusters already numbered.
+/// [`clustered_bootstrap_interval`] with each part of `clusters` one cluster.
 pub(crate) fn clustered_bootstrap_of(
-    values: &[f64],
-    assignment: &ClusterAssignment,
+    clusters: &Parts<'_>,
     confidence: f64,
     resamples: u32,
     seed: u64,
 ) -> Result<Interval, StatsError> {
-    check_values(values, "bootstrap interval", 1)?;
-    let (sums, sizes) = assignment.sums(values, |v| v);
-    percentile_bootstrap(&sums, &sizes, values, confidence, resamples, seed)
+    clusters.check("bootstrap interval", 1)?;
+    let sums = clusters.sums(|v| v);
+    let sizes: Vec<usize> = clusters.parts().iter().map(|p| p.len()).collect();
+    percentile_bootstrap(&sums, &sizes, clusters.mean(), confidence, resamples, seed)
 }
 
 /// The shared engine: resample units (a sample, or a cluster given as its
 /// sum and size) and return the percentile interval of the resampled means,
-/// covering the mean of `values`.
+/// covering the sample's mean.
 fn percentile_bootstrap(
     unit_sums: &[f64],
     unit_sizes: &[usize],
-    values: &[f64],
+    mean: f64,
     confidence: f64,
     resamples: u32,
     seed: u64,
@@ -99,7 +111,7 @@ fn percentile_bootstrap(
         lower: quantile_of_sorted(&means, 0.5 * alpha),
         upper: quantile_of_sorted(&means, 1.0 - 0.5 * alpha),
     };
-    Ok(interval.covering(mean_unchecked(values)))
+    Ok(interval.covering(mean))
 }
 
 /// The q-quantile of a sorted, non-empty slice with linear interpolation
@@ -220,7 +232,7 @@ mod tests {
         ) {
             let interval = bootstrap_interval(&values, CONFIDENCE_95, 200, seed)
                 .map_err(|e| proptest::test_runner::TestCaseError::fail(e.to_string()))?;
-            let m = mean_unchecked(&values);
+            let m = Parts::one(&values).mean();
             proptest::prop_assert!(interval.contains(m));
             proptest::prop_assert!(0.0 <= interval.lower && interval.upper <= 1.0);
         }

@@ -1,8 +1,8 @@
 //! Metric summaries grouped by task category, plus one over all samples.
 
-use super::clusters::ClusterAssignment;
+use super::clusters::{group_by_label, Parts};
 use super::error::StatsError;
-use super::metrics::{summarize_binary_with, summarize_mean_with, MeanInterval, MetricSummary};
+use super::metrics::{summarize_binary_of, summarize_mean_of, MeanInterval, MetricSummary};
 use std::collections::BTreeMap;
 
 /// The key of the summary over all samples in [`by_category`]'s map; no
@@ -20,6 +20,16 @@ pub type CategoryRecord<S = String> = (S, f64, Option<S>);
 enum Label<'a> {
     Named(&'a str),
     Alone(usize),
+}
+
+impl<'a> Label<'a> {
+    /// The label of record `index` with `cluster`.
+    fn of<S: AsRef<str>>(index: usize, cluster: Option<&'a S>) -> Self {
+        match cluster {
+            Some(name) => Label::Named(name.as_ref()),
+            None => Label::Alone(index),
+        }
+    }
 }
 
 /// Summaries by category plus an [`OVERALL`] entry, with t intervals for
@@ -50,67 +60,122 @@ pub fn by_category_with<S: AsRef<str>>(
             got: 0,
         });
     }
+    for (index, (category, score, _)) in records.iter().enumerate() {
+        check_record(category.as_ref(), *score, index)?;
+    }
     let clustered = records.iter().any(|(_, _, cluster)| cluster.is_some());
     let mut groups: BTreeMap<&str, (Vec<f64>, Vec<Label<'_>>)> = BTreeMap::new();
     for (index, (category, score, cluster)) in records.iter().enumerate() {
-        let category = category.as_ref();
-        if category == OVERALL {
-            return Err(StatsError::ReservedCategory {
-                name: category.to_owned(),
-            });
-        }
-        if !(score.is_finite() && (0.0..=1.0).contains(score)) {
-            return Err(StatsError::InvalidScore {
-                index,
-                value: *score,
-                range: "[0, 1]",
-            });
-        }
-        let label = match cluster {
-            Some(name) => Label::Named(name.as_ref()),
-            None => Label::Alone(index),
-        };
-        let (scores, labels) = groups.entry(category).or_default();
+        let (scores, labels) = groups.entry(category.as_ref()).or_default();
         scores.push(*score);
-        labels.push(label);
-    }
-    let mut summaries = BTreeMap::new();
-    for (category, (scores, labels)) in &groups {
-        let summary = summarize_group(scores, labels, clustered, mean_interval)?;
-        summaries.insert((*category).to_owned(), summary);
+        labels.push(Label::of(index, cluster.as_ref()));
     }
     let all_scores: Vec<f64> = records.iter().map(|(_, score, _)| *score).collect();
     let all_labels: Vec<Label<'_>> = records
         .iter()
         .enumerate()
-        .map(|(index, (_, _, cluster))| match cluster {
-            Some(name) => Label::Named(name.as_ref()),
-            None => Label::Alone(index),
-        })
+        .map(|(index, (_, _, cluster))| Label::of(index, cluster.as_ref()))
         .collect();
-    let overall = summarize_group(&all_scores, &all_labels, clustered, mean_interval)?;
+    // The summaries borrow the scores grouped by cluster (or, unclustered,
+    // as they are).
+    let grouped = |scores: &[f64], labels: &[Label<'_>]| -> Result<Vec<Vec<f64>>, StatsError> {
+        if clustered {
+            group_by_label(scores, labels)
+        } else {
+            Ok(vec![scores.to_vec()])
+        }
+    };
+    let mut summaries = BTreeMap::new();
+    for (category, (scores, labels)) in &groups {
+        let parts = grouped(scores, labels)?;
+        let sample = Parts::new(parts.iter().map(Vec::as_slice));
+        let summary = summarize_group(&sample, clustered, mean_interval)?;
+        summaries.insert((*category).to_owned(), summary);
+    }
+    let parts = grouped(&all_scores, &all_labels)?;
+    let sample = Parts::new(parts.iter().map(Vec::as_slice));
+    let overall = summarize_group(&sample, clustered, mean_interval)?;
     summaries.insert(OVERALL.to_owned(), overall);
     Ok(summaries)
 }
 
+/// One cluster of a run: its category and its scores in [0, 1] (usually
+/// one task's samples).
+pub type ClusterScores<'a> = (&'a str, &'a [f64]);
+
+/// [`by_category`] for scores already grouped by cluster: each entry is one
+/// cluster with its category, and every group is summarized with clusters
+/// (t intervals for non-binary scores). The same summaries as
+/// [`by_category`] over one record per score labelled with its entry, but
+/// no score is copied, so the memory used does not grow with the number of
+/// samples. A score's index in an error counts the entries' scores in order.
+pub fn by_category_of_clusters(
+    clusters: &[ClusterScores<'_>],
+) -> Result<BTreeMap<String, MetricSummary>, StatsError> {
+    let mut index = 0;
+    for (category, scores) in clusters {
+        for &score in scores.iter() {
+            check_record(category, score, index)?;
+            index += 1;
+        }
+    }
+    if index == 0 {
+        return Err(StatsError::TooFewSamples {
+            what: "summary by category",
+            needed: 1,
+            got: 0,
+        });
+    }
+    let mut groups: BTreeMap<&str, Vec<&[f64]>> = BTreeMap::new();
+    for &(category, scores) in clusters {
+        groups.entry(category).or_default().push(scores);
+    }
+    let mut summaries = BTreeMap::new();
+    for (category, parts) in groups {
+        let sample = Parts::new(parts);
+        if sample.len() > 0 {
+            let summary = summarize_group(&sample, true, MeanInterval::T)?;
+            summaries.insert(category.to_owned(), summary);
+        }
+    }
+    let sample = Parts::new(clusters.iter().map(|(_, scores)| *scores));
+    summaries.insert(
+        OVERALL.to_owned(),
+        summarize_group(&sample, true, MeanInterval::T)?,
+    );
+    Ok(summaries)
+}
+
+/// Refuses the reserved category name and a score outside [0, 1].
+fn check_record(category: &str, score: f64, index: usize) -> Result<(), StatsError> {
+    if category == OVERALL {
+        return Err(StatsError::ReservedCategory {
+            name: category.to_owned(),
+        });
+    }
+    if !(score.is_finite() && (0.0..=1.0).contains(&score)) {
+        return Err(StatsError::InvalidScore {
+            index,
+            value: score,
+            range: "[0, 1]",
+        });
+    }
+    Ok(())
+}
+
+/// The summary of one group, its parts being clusters when `clustered`.
 fn summarize_group(
-    scores: &[f64],
-    labels: &[Label<'_>],
+    sample: &Parts<'_>,
     clustered: bool,
     mean_interval: MeanInterval,
 ) -> Result<MetricSummary, StatsError> {
     // One cluster says nothing about variation between clusters: such a
     // group (a category with one task) is summarized as plain samples.
-    let assignment = if clustered {
-        Some(ClusterAssignment::from_labels(labels, scores.len())?).filter(|a| a.count >= 2)
+    let clustered = clustered && sample.count() >= 2;
+    if sample.values().all(|s| s == 0.0 || s == 1.0) {
+        summarize_binary_of(sample, clustered)
     } else {
-        None
-    };
-    if scores.iter().all(|&s| s == 0.0 || s == 1.0) {
-        let successes: Vec<bool> = scores.iter().map(|&s| s == 1.0).collect();
-        summarize_binary_with(&successes, assignment.as_ref())
-    } else {
-        let mut summary = summarize_mean_with(scores, assignment.as_ref(), mean_interval)?;
+        let mut summary = summarize_mean_of(sample, clustered, mean_interval)?;
         // Scores lie in [0, 1], so does their mean: cut the interval there.
         summary.ci95_lower = summary.ci95_lower.map(|b| b.max(0.0));
         summary.ci95_upper = summary.ci95_upper.map(|b| b.min(1.0));
@@ -207,6 +272,32 @@ mod tests {
         ));
     }
 
+    #[test]
+    fn clusters_given_as_slices_skip_empty_ones() -> Result<(), StatsError> {
+        let crypto = [1.0, 0.0, 1.0];
+        let summaries = by_category_of_clusters(&[("crypto", &crypto), ("web", &[])])?;
+        assert_eq!(
+            summaries.keys().map(String::as_str).collect::<Vec<_>>(),
+            vec!["crypto", OVERALL]
+        );
+        // One non-empty cluster: the plain summary.
+        let plain = by_category(&[
+            record("crypto", 1.0, None),
+            record("crypto", 0.0, None),
+            record("crypto", 1.0, None),
+        ])?;
+        assert_eq!(summaries, plain);
+        assert!(matches!(
+            by_category_of_clusters(&[("web", &[])]),
+            Err(StatsError::TooFewSamples { .. })
+        ));
+        assert!(matches!(
+            by_category_of_clusters(&[("a", &[0.5]), ("b", &[1.0, 2.0])]),
+            Err(StatsError::InvalidScore { index: 2, .. })
+        ));
+        Ok(())
+    }
+
     proptest::proptest! {
         #[test]
         fn every_summary_lies_in_the_unit_range_around_its_estimate(
@@ -227,6 +318,28 @@ mod tests {
                 proptest::prop_assert!(upper.is_none_or(|u| summary.value <= u && u <= 1.0));
             }
             proptest::prop_assert_eq!(summaries[OVERALL].n, records.len() as u64);
+        }
+
+        #[test]
+        fn slices_summarize_like_records_labelled_with_their_cluster(
+            tasks in proptest::collection::vec(
+                (0u8..3, proptest::collection::vec(proptest::prop_oneof![proptest::prelude::Just(0.0), proptest::prelude::Just(1.0), 0.0f64..=1.0], 0..12)),
+                1..8,
+            )
+        ) {
+            let scores: Vec<(String, Vec<f64>)> = tasks.iter().map(|(c, v)| (format!("cat{c}"), v.clone())).collect();
+            let clusters: Vec<ClusterScores<'_>> = scores.iter().map(|(c, v)| (c.as_str(), v.as_slice())).collect();
+            let records: Vec<CategoryRecord> = scores
+                .iter()
+                .enumerate()
+                .flat_map(|(t, (c, v))| v.iter().map(move |s| (c.clone(), *s, Some(format!("task{t}")))))
+                .collect();
+            proptest::prop_assume!(!records.is_empty());
+            let from_slices = by_category_of_clusters(&clusters)
+                .map_err(|e| proptest::test_runner::TestCaseError::fail(e.to_string()))?;
+            let from_records = by_category(&records)
+                .map_err(|e| proptest::test_runner::TestCaseError::fail(e.to_string()))?;
+            proptest::prop_assert_eq!(from_slices, from_records);
         }
     }
 }

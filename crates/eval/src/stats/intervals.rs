@@ -1,9 +1,9 @@
 //! Confidence intervals in closed form: Wilson's score interval for a
 //! proportion and Student's t interval for a mean.
 
+use super::clusters::Parts;
 use super::error::StatsError;
-use super::moments::{check_values, mean_unchecked};
-use super::stderr::standard_error;
+use super::stderr::standard_error_of;
 use super::student_t::student_t_quantile;
 use serde::{Deserialize, Serialize};
 
@@ -117,11 +117,11 @@ pub(crate) fn wilson_for_proportion(p: f64, n: f64, z: f64) -> Interval {
 /// Student's t interval for the mean of `values` (n >= 2):
 /// x̄ ± t_{(1+confidence)/2, n−1} · s/√n.
 pub fn t_interval(values: &[f64], confidence: f64) -> Result<Interval, StatsError> {
-    check_values(values, "t interval", 2)?;
-    let stderr = standard_error(values)?;
+    let sample = Parts::one(values);
+    sample.check("t interval", 2)?;
     t_interval_from(
-        mean_unchecked(values),
-        stderr,
+        sample.mean(),
+        standard_error_of(&sample)?,
         (values.len() - 1) as f64,
         confidence,
     )
@@ -269,7 +269,7 @@ mod tests {
         ) {
             let interval = t_interval(&values, confidence)
                 .map_err(|e| proptest::test_runner::TestCaseError::fail(e.to_string()))?;
-            let m = mean_unchecked(&values);
+            let m = Parts::one(&values).mean();
             proptest::prop_assert!(interval.contains(m), "{interval:?} misses {m}");
         }
     }

@@ -1,12 +1,11 @@
 //! Metric summaries: a point estimate with its standard error and 95%
 //! interval, in the shape the capability profile stores.
 
-use super::bootstrap::clustered_bootstrap_of;
-use super::clusters::ClusterAssignment;
+use super::bootstrap::{bootstrap_of, clustered_bootstrap_of};
+use super::clusters::{group_by_label, Parts};
 use super::error::StatsError;
 use super::intervals::{t_interval_from, wilson_for_proportion, Interval, CONFIDENCE_95, Z_95};
-use super::moments::{check_values, mean_unchecked};
-use super::stderr::{clustered_standard_error_of, standard_error};
+use super::stderr::{clustered_standard_error_of, standard_error_of};
 use bulwark_domain::designation::MetricValue;
 use serde::{Deserialize, Serialize};
 
@@ -139,18 +138,23 @@ pub fn summarize_binary(
     successes: &[bool],
     clusters: Option<&[String]>,
 ) -> Result<MetricSummary, StatsError> {
-    let assignment = clusters
-        .map(|labels| ClusterAssignment::from_labels(labels, successes.len()))
-        .transpose()?;
-    summarize_binary_with(successes, assignment.as_ref())
+    let values: Vec<f64> = successes.iter().map(|&s| f64::from(u8::from(s))).collect();
+    match clusters {
+        Some(labels) => {
+            let groups = group_by_label(&values, labels)?;
+            summarize_binary_of(&Parts::new(groups.iter().map(Vec::as_slice)), true)
+        }
+        None => summarize_binary_of(&Parts::one(&values), false),
+    }
 }
 
-/// [`summarize_binary`] for clusters already numbered.
-pub(crate) fn summarize_binary_with(
-    successes: &[bool],
-    assignment: Option<&ClusterAssignment>,
+/// [`summarize_binary`] of 0/1 scores held in parts, each part one cluster
+/// when `clustered`.
+pub(crate) fn summarize_binary_of(
+    sample: &Parts<'_>,
+    clustered: bool,
 ) -> Result<MetricSummary, StatsError> {
-    let n = successes.len();
+    let n = sample.len();
     if n == 0 {
         return Err(StatsError::TooFewSamples {
             what: "accuracy",
@@ -158,14 +162,13 @@ pub(crate) fn summarize_binary_with(
             got: 0,
         });
     }
-    let values: Vec<f64> = successes.iter().map(|&s| f64::from(u8::from(s))).collect();
-    let p = mean_unchecked(&values);
+    let p = sample.mean();
     let plain_stderr = if n >= 2 {
-        Some(standard_error(&values)?)
+        Some(standard_error_of(sample)?)
     } else {
         None
     };
-    let Some(assignment) = assignment else {
+    if !clustered {
         let interval = wilson_for_proportion(p, n as f64, Z_95);
         return Ok(MetricSummary::new(
             "accuracy",
@@ -176,10 +179,10 @@ pub(crate) fn summarize_binary_with(
             None,
             SummaryMethod::Wilson,
         ));
-    };
-    let g = assignment.count;
+    }
+    let g = sample.count();
     let clustered_stderr = if g >= 2 {
-        Some(clustered_standard_error_of(&values, assignment)?)
+        Some(clustered_standard_error_of(sample)?)
     } else {
         None
     };
@@ -213,46 +216,43 @@ pub fn summarize_mean(
     clusters: Option<&[String]>,
     method: MeanInterval,
 ) -> Result<MetricSummary, StatsError> {
-    let assignment = clusters
-        .map(|labels| ClusterAssignment::from_labels(labels, values.len()))
-        .transpose()?;
-    summarize_mean_with(values, assignment.as_ref(), method)
+    match clusters {
+        Some(labels) => {
+            Parts::one(values).check("mean", 1)?;
+            let groups = group_by_label(values, labels)?;
+            summarize_mean_of(&Parts::new(groups.iter().map(Vec::as_slice)), true, method)
+        }
+        None => summarize_mean_of(&Parts::one(values), false, method),
+    }
 }
 
-/// [`summarize_mean`] for clusters already numbered.
-pub(crate) fn summarize_mean_with(
-    values: &[f64],
-    assignment: Option<&ClusterAssignment>,
+/// [`summarize_mean`] of scores held in parts, each part one cluster when
+/// `clustered`.
+pub(crate) fn summarize_mean_of(
+    sample: &Parts<'_>,
+    clustered: bool,
     method: MeanInterval,
 ) -> Result<MetricSummary, StatsError> {
-    check_values(values, "mean", 1)?;
-    let n = values.len();
-    let m = mean_unchecked(values);
-    // Every sample its own cluster is the unclustered case, draw for draw.
-    let singletons;
-    let (units, clustered) = match assignment {
-        Some(assignment) => (assignment, true),
-        None => {
-            singletons = ClusterAssignment {
-                of: (0..n).collect(),
-                count: n,
-            };
-            (&singletons, false)
-        }
-    };
-    let g = units.count;
+    sample.check("mean", 1)?;
+    let n = sample.len();
+    let m = sample.mean();
+    // Unclustered, every sample is a unit of its own.
+    let g = if clustered { sample.count() } else { n };
     let (stderr, interval) = if g < 2 {
         (None, None)
     } else {
         let stderr = if clustered {
-            clustered_standard_error_of(values, units)?
+            clustered_standard_error_of(sample)?
         } else {
-            standard_error(values)?
+            standard_error_of(sample)?
         };
         let interval = match method {
             MeanInterval::T => t_interval_from(m, stderr, (g - 1) as f64, CONFIDENCE_95)?,
+            MeanInterval::Bootstrap { resamples, seed } if clustered => {
+                clustered_bootstrap_of(sample, CONFIDENCE_95, resamples, seed)?
+            }
             MeanInterval::Bootstrap { resamples, seed } => {
-                clustered_bootstrap_of(values, units, CONFIDENCE_95, resamples, seed)?
+                bootstrap_of(sample, CONFIDENCE_95, resamples, seed)?
             }
         };
         (Some(stderr), Some(interval))

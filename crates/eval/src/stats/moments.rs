@@ -1,49 +1,21 @@
 //! Sample moments: the mean and the sample variance, with input checks.
 
+use super::clusters::Parts;
 use super::error::StatsError;
-
-/// Checks that every value is finite; `what` names the statistic for the
-/// error when there are fewer than `needed` values.
-pub(crate) fn check_values(
-    values: &[f64],
-    what: &'static str,
-    needed: usize,
-) -> Result<(), StatsError> {
-    if values.len() < needed {
-        return Err(StatsError::TooFewSamples {
-            what,
-            needed,
-            got: values.len(),
-        });
-    }
-    match values.iter().position(|v| !v.is_finite()) {
-        Some(index) => Err(StatsError::InvalidScore {
-            index,
-            value: values[index],
-            range: "(-inf, inf)",
-        }),
-        None => Ok(()),
-    }
-}
 
 /// The arithmetic mean of at least one finite value.
 pub fn mean(values: &[f64]) -> Result<f64, StatsError> {
-    check_values(values, "mean", 1)?;
-    Ok(mean_unchecked(values))
-}
-
-/// The mean of values already checked to be finite and non-empty.
-pub(crate) fn mean_unchecked(values: &[f64]) -> f64 {
-    values.iter().sum::<f64>() / values.len() as f64
+    let sample = Parts::one(values);
+    sample.check("mean", 1)?;
+    Ok(sample.mean())
 }
 
 /// The sample variance (divisor n − 1, two-pass) of at least two finite
 /// values.
 pub fn sample_variance(values: &[f64]) -> Result<f64, StatsError> {
-    check_values(values, "sample variance", 2)?;
-    let m = mean_unchecked(values);
-    let squares: f64 = values.iter().map(|v| (v - m) * (v - m)).sum();
-    Ok(squares / (values.len() - 1) as f64)
+    let sample = Parts::one(values);
+    sample.check("sample variance", 2)?;
+    Ok(sample.variance())
 }
 
 #[cfg(test)]

@@ -1,15 +1,19 @@
 //! Standard errors of a mean: the plain one and the cluster-robust one.
 
-use super::clusters::ClusterAssignment;
+use super::clusters::{group_by_label, Parts};
 use super::error::StatsError;
-use super::moments::{check_values, mean_unchecked, sample_variance};
 use std::hash::Hash;
 
 /// The standard error of the mean, s / √n, with s the sample standard
 /// deviation (divisor n − 1) — Inspect's `stderr()`. Needs n >= 2.
 pub fn standard_error(values: &[f64]) -> Result<f64, StatsError> {
-    let variance = sample_variance(values)?;
-    Ok((variance / values.len() as f64).sqrt())
+    standard_error_of(&Parts::one(values))
+}
+
+/// [`standard_error`] of a sample held in parts.
+pub(crate) fn standard_error_of(sample: &Parts<'_>) -> Result<f64, StatsError> {
+    sample.check("sample variance", 2)?;
+    Ok((sample.variance() / sample.len() as f64).sqrt())
 }
 
 /// The cluster-robust (CR1-style) standard error of the mean when samples
@@ -32,17 +36,15 @@ pub fn clustered_standard_error<C: Eq + Hash>(
     values: &[f64],
     clusters: &[C],
 ) -> Result<f64, StatsError> {
-    let assignment = ClusterAssignment::from_labels(clusters, values.len())?;
-    clustered_standard_error_of(values, &assignment)
+    Parts::one(values).check("clustered standard error", 2)?;
+    let groups = group_by_label(values, clusters)?;
+    clustered_standard_error_of(&Parts::new(groups.iter().map(Vec::as_slice)))
 }
 
-/// [`clustered_standard_error`] for clusters already numbered.
-pub(crate) fn clustered_standard_error_of(
-    values: &[f64],
-    assignment: &ClusterAssignment,
-) -> Result<f64, StatsError> {
-    check_values(values, "clustered standard error", 2)?;
-    let g = assignment.count;
+/// [`clustered_standard_error`] with each part of `clusters` one cluster.
+pub(crate) fn clustered_standard_error_of(clusters: &Parts<'_>) -> Result<f64, StatsError> {
+    clusters.check("clustered standard error", 2)?;
+    let g = clusters.count();
     if g < 2 {
         return Err(StatsError::TooFewSamples {
             what: "clustered standard error (distinct clusters)",
@@ -50,11 +52,10 @@ pub(crate) fn clustered_standard_error_of(
             got: g,
         });
     }
-    let m = mean_unchecked(values);
-    let (residual_sums, _) = assignment.sums(values, |x| x - m);
-    let between: f64 = residual_sums.iter().map(|r| r * r).sum();
+    let m = clusters.mean();
+    let between: f64 = clusters.sums(|x| x - m).iter().map(|r| r * r).sum();
     let g = g as f64;
-    Ok((g / (g - 1.0) * between).sqrt() / values.len() as f64)
+    Ok((g / (g - 1.0) * between).sqrt() / clusters.len() as f64)
 }
 
 #[cfg(test)]
