@@ -1,5 +1,5 @@
-//! The bubblewrap command line: namespaces, mounts, environment, and the
-//! `prlimit` wrapper that applies the rlimits.
+//! The bubblewrap command line: namespaces, mounts, environment and the
+//! command; and the `prlimit` wrapper of unsandboxed commands.
 
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
@@ -118,15 +118,16 @@ fn environment(args: &mut Args, home: &Path, configured: &[(String, String)]) {
     }
 }
 
-/// The command part: `-- prlimit <limits> -- <argv...>`.
-pub(crate) fn command_args(limits: &Limits, argv: &[String]) -> Vec<OsString> {
+/// The command part: `-- <argv...>` (the rlimits are set from outside,
+/// see `gate`).
+pub(crate) fn command_args(argv: &[String]) -> Vec<OsString> {
     let mut args = vec![OsString::from("--")];
-    args.extend(prlimit_argv(limits, argv));
+    args.extend(argv.iter().map(OsString::from));
     args
 }
 
-/// `prlimit <limits> -- <argv...>`, the command that sets the rlimits and
-/// then executes `argv` in the same process.
+/// `prlimit <limits> -- <argv...>`, the unsandboxed command that sets the
+/// rlimits and then executes `argv` in the same process.
 pub(crate) fn prlimit_argv(limits: &Limits, argv: &[String]) -> Vec<OsString> {
     let mut args = vec![OsString::from("prlimit")];
     args.extend(limits.prlimit_args().into_iter().map(OsString::from));
@@ -244,16 +245,15 @@ mod tests {
     }
 
     #[test]
-    fn the_command_runs_under_prlimit() {
+    fn the_command_follows_the_options_and_unsandboxed_runs_under_prlimit() {
+        let argv = ["echo".to_owned(), "hi".to_owned()];
+        assert_eq!(joined(&command_args(&argv)), "-- echo hi");
         let limits = Limits {
             cpu_seconds: 3,
             ..Limits::default()
         };
-        let args = joined(&command_args(
-            &limits,
-            &["echo".to_owned(), "hi".to_owned()],
-        ));
-        assert!(args.starts_with("-- prlimit --cpu=3:4 "), "{args}");
+        let args = joined(&prlimit_argv(&limits, &argv));
+        assert!(args.starts_with("prlimit --cpu=3:4 "), "{args}");
         assert!(args.ends_with(" -- echo hi"), "{args}");
     }
 }

@@ -40,15 +40,24 @@ pub enum SandboxError {
         detail: String,
     },
 
-    /// `prlimit` (util-linux), which applies the rlimits, is not available
-    /// inside the sandbox.
+    /// `prlimit` (util-linux), which applies the rlimits of unsandboxed
+    /// commands, is not available on the host.
     #[error(
-        "`prlimit` is not available inside the sandbox ({detail}); install it with \
+        "`prlimit` is not available ({detail}); install it with \
          `apt-get install util-linux`"
     )]
     PrlimitMissing {
-        /// What the probe printed.
+        /// Why it could not be started.
         detail: String,
+    },
+
+    /// The resource limits could not be set on a sandbox; its command did
+    /// not run.
+    #[error("could not set the sandbox's resource limits: {source}")]
+    Rlimits {
+        /// The underlying error.
+        #[source]
+        source: std::io::Error,
     },
 
     /// A path handed to the sandbox (a destination in the work directory, a

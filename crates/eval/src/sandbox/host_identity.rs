@@ -32,6 +32,11 @@ impl HostIdentity {
         HostIdentity { drop_to: None }
     }
 
+    /// The unprivileged host user bubblewrap runs as instead of root, if any.
+    pub(crate) fn dropped_to(&self) -> Option<u32> {
+        self.drop_to
+    }
+
     /// Makes `command` run as the sandbox's host user.
     pub(crate) fn apply(&self, command: &mut tokio::process::Command) {
         if let Some(id) = self.drop_to {

@@ -167,7 +167,7 @@ impl Sandbox {
         let launch = match self.config.mode {
             SandboxMode::Bubblewrap => {
                 let mut args = self.bwrap_args.clone();
-                args.extend(command_args(limits, argv));
+                args.extend(command_args(argv));
                 Launch {
                     program: self.bwrap.clone(),
                     args,
@@ -186,15 +186,19 @@ impl Sandbox {
                     action: "start",
                     source,
                     ..
-                } if self.config.mode == SandboxMode::Bubblewrap
-                    && matches!(
-                        source.kind(),
-                        ErrorKind::NotFound | ErrorKind::PermissionDenied
-                    ) =>
+                } if matches!(
+                    source.kind(),
+                    ErrorKind::NotFound | ErrorKind::PermissionDenied
+                ) =>
                 {
-                    SandboxError::BwrapMissing {
-                        path: self.bwrap.clone(),
-                        source,
+                    match self.config.mode {
+                        SandboxMode::Bubblewrap => SandboxError::BwrapMissing {
+                            path: self.bwrap.clone(),
+                            source,
+                        },
+                        SandboxMode::UnsandboxedDangerous => SandboxError::PrlimitMissing {
+                            detail: source.to_string(),
+                        },
                     }
                 }
                 other => other,

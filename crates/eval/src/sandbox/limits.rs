@@ -7,7 +7,8 @@ use super::SandboxError;
 /// Resource limits for one command run in a sandbox.
 ///
 /// `cpu_seconds`, `memory_bytes`, `max_processes` and `max_file_bytes` are
-/// kernel rlimits set by `prlimit` (util-linux) on the command itself, so they
+/// kernel rlimits set before the command starts (in a sandbox with
+/// prlimit(2), unsandboxed by the `prlimit` program of util-linux), so they
 /// hold for every process it starts. `wall_clock` and the output limits are
 /// enforced by the supervising Bulwark process, `tmpfs_bytes` by bubblewrap.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -95,7 +96,8 @@ impl Limits {
     }
 
     /// The `prlimit` options (util-linux) that apply the rlimits, without the
-    /// program name and without the closing `--`. Core dumps are disabled.
+    /// program name and without the closing `--`, for unsandboxed commands.
+    /// Core dumps are disabled.
     pub(crate) fn prlimit_args(&self) -> Vec<String> {
         vec![
             format!(

@@ -19,7 +19,8 @@
 //! * an environment of its own (`PATH`, `HOME=/work`, `LANG`, plus the
 //!   configured variables);
 //! * rlimits on CPU, address space, processes and file size ([`Limits`],
-//!   applied by `prlimit` from util-linux around the command);
+//!   set with prlimit(2) on the sandbox's first process while bubblewrap
+//!   holds it after setup, so the command starts under them);
 //! * a wall clock that kills the whole process group, and bounded output
 //!   (head and tail kept; a runaway stream gets the sandbox killed).
 //!
@@ -47,8 +48,10 @@ mod command;
 mod config;
 mod error;
 mod etc_dir;
+mod gate;
 mod host_identity;
 mod instance;
+mod limiter;
 mod limits;
 mod mode;
 mod network;

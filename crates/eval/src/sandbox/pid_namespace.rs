@@ -3,10 +3,11 @@
 //! bubblewrap's outer process can exit (or be killed) a moment before the
 //! kernel has finished killing the processes inside the sandbox's pid
 //! namespace. To return only when nothing the command started is still
-//! running, the supervisor learns the namespace's init (bubblewrap's child)
-//! while the sandbox runs, and afterwards waits until that init is dead: the
-//! kernel kills and reaps every other process of a pid namespace before its
-//! init becomes a zombie, so a dead init means an empty namespace.
+//! running, the supervisor learns the namespace's init (bubblewrap's child,
+//! whose host pid bubblewrap reports), and afterwards waits until that init
+//! is dead: the kernel kills and reaps every other process of a pid
+//! namespace before its init becomes a zombie, so a dead init means an empty
+//! namespace.
 
 use std::path::Path;
 use std::time::Duration;
@@ -26,30 +27,13 @@ pub(crate) struct NamespaceInit {
     namespace: String,
 }
 
-/// Finds the init of the pid namespace bubblewrap (`bwrap_pid`) creates,
-/// polling until it exists; `None` if bubblewrap is gone first, if it does
-/// not show up within `patience`, or if `/proc` does not tell.
-pub(crate) async fn discover(bwrap_pid: u32, patience: Duration) -> Option<NamespaceInit> {
-    let own = namespace_of("self")?;
-    let children = format!("/proc/{bwrap_pid}/task/{bwrap_pid}/children");
-    let give_up = Instant::now() + patience;
-    loop {
-        let listed = std::fs::read_to_string(&children).ok()?;
-        for child in listed.split_whitespace() {
-            match namespace_of(child) {
-                Some(namespace) if namespace != own => {
-                    return Some(NamespaceInit {
-                        pid: child.to_owned(),
-                        namespace,
-                    })
-                }
-                _ => {}
-            }
-        }
-        if Instant::now() >= give_up {
-            return None;
-        }
-        sleep(POLL).await;
+impl NamespaceInit {
+    /// The init `pid` (a host pid bubblewrap reported), if it runs in a pid
+    /// namespace other than this process's.
+    pub(crate) fn of(pid: u32) -> Option<Self> {
+        let pid = pid.to_string();
+        let namespace = namespace_of(&pid)?;
+        (namespace_of("self")? != namespace).then_some(NamespaceInit { pid, namespace })
     }
 }
 
@@ -114,16 +98,9 @@ mod tests {
         assert!(!is_live(&reused));
     }
 
-    #[tokio::test]
-    async fn a_process_without_a_new_namespace_yields_none() -> std::io::Result<()> {
-        let mut child = tokio::process::Command::new("sh")
-            .args(["-c", "sleep 5 & wait"])
-            .kill_on_drop(true)
-            .spawn()?;
-        let found = discover(child.id().unwrap_or_default(), Duration::from_millis(100)).await;
-        assert_eq!(found, None);
-        child.start_kill()?;
-        child.wait().await?;
-        Ok(())
+    #[test]
+    fn a_process_in_this_namespace_is_no_init() {
+        assert_eq!(NamespaceInit::of(std::process::id()), None);
+        assert_eq!(NamespaceInit::of(u32::MAX), None);
     }
 }

@@ -1,29 +1,21 @@
 //! Killing the process group a sandbox was started in.
 //!
 //! The sandbox process is spawned as the leader of a new process group
-//! (`process_group(0)`, safe Rust); killing the group kills bubblewrap and its
+//! (`process_group(0)`); killing the group kills bubblewrap and its
 //! namespace init, and with them (`--die-with-parent`, and the pid namespace
-//! dying with its init) everything inside. The kill is sent with the
-//! `kill(1)` program because Bulwark forbids `unsafe` and links no libc
-//! wrapper.
+//! dying with its init) everything inside.
 
-use std::process::Stdio;
+use rustix::process::{kill_process_group as killpg, Pid, Signal};
 
 /// Sends `SIGKILL` to every process in group `pgid`. Failures (the group is
-/// already gone, no `kill` program) are logged, not returned: the caller
-/// also kills the leader directly.
-pub(crate) async fn kill_process_group(pgid: u32) {
-    let result = tokio::process::Command::new("kill")
-        .args(["-s", "KILL", "--", &format!("-{pgid}")])
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .await;
-    match result {
-        Ok(status) if status.success() => {}
-        Ok(status) => tracing::debug!(pgid, %status, "kill of the sandbox process group failed"),
-        Err(error) => tracing::debug!(pgid, %error, "could not run kill(1)"),
+/// already gone) are logged, not returned: the caller also kills the leader
+/// directly.
+pub(crate) fn kill_process_group(pgid: u32) {
+    let Some(group) = i32::try_from(pgid).ok().and_then(Pid::from_raw) else {
+        return;
+    };
+    if let Err(error) = killpg(group, Signal::KILL) {
+        tracing::debug!(pgid, %error, "kill of the sandbox process group failed");
     }
 }
 
@@ -40,7 +32,7 @@ mod tests {
             .spawn()?;
         let pgid = leader.id().unwrap_or_default();
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-        kill_process_group(pgid).await;
+        kill_process_group(pgid);
         let status = tokio::time::timeout(std::time::Duration::from_secs(5), leader.wait())
             .await
             .map_err(std::io::Error::other)??;

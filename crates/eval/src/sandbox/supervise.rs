@@ -12,8 +12,9 @@ use std::time::Duration;
 use tokio::io::AsyncWriteExt;
 use tokio::sync::Notify;
 use tokio::task::JoinHandle;
-use tokio::time::{sleep_until, timeout, Instant};
+use tokio::time::{sleep_until, timeout, timeout_at, Instant};
 
+use super::gate::{Gate, Opening};
 use super::host_identity::HostIdentity;
 use super::output::{capture, lock, HeadTail, SharedCapture};
 use super::pid_namespace::{self, NamespaceInit};
@@ -26,9 +27,6 @@ const READER_GRACE: Duration = Duration::from_secs(2);
 
 /// How long the processes of a finished sandbox may take to disappear.
 const NAMESPACE_GRACE: Duration = Duration::from_secs(5);
-
-/// How long to wait for the pid namespace to be found when killing.
-const DISCOVERY_GRACE: Duration = Duration::from_millis(200);
 
 /// One host process to start: bubblewrap, or `prlimit` when unsandboxed.
 #[derive(Debug)]
@@ -43,8 +41,9 @@ pub(crate) struct Launch {
     pub(crate) current_dir: PathBuf,
     /// The host user it runs as.
     pub(crate) ids: HostIdentity,
-    /// Whether it creates a pid namespace (bubblewrap): then the namespace
-    /// is waited for, and exit statuses 129..=192 mean "killed by a signal".
+    /// Whether it is bubblewrap, which creates a pid namespace: then the
+    /// rlimits are set through a [`Gate`], the namespace is waited for, and
+    /// exit statuses 129..=192 mean "killed by a signal".
     pub(crate) in_pid_namespace: bool,
 }
 
@@ -66,7 +65,8 @@ struct Running<'a> {
     stderr: SharedCapture,
     readers: Vec<JoinHandle<()>>,
     runaway: Arc<Notify>,
-    discovery: Option<JoinHandle<Option<NamespaceInit>>>,
+    /// The pid namespace's init, when bubblewrap named it.
+    namespace: Option<NamespaceInit>,
 }
 
 /// Starts `launch`, feeds it `stdin`, and supervises it under `limits`.
@@ -76,26 +76,45 @@ pub(crate) async fn supervise(
     limits: &Limits,
 ) -> Result<ExecOutcome, SandboxError> {
     let started = Instant::now();
-    let mut running = Running::start(&launch, stdin, limits)?;
-    let ending = running.wait_for_end(started + limits.wall_clock).await?;
-    let (status, namespace) = running.stop(&ending).await?;
+    let deadline = started + limits.wall_clock;
+    let mut running = Running::start(&launch, stdin, limits, deadline).await?;
+    let ending = running.wait_for_end(deadline).await?;
+    let status = running.stop(&ending).await?;
     running.drain().await;
-    if let Some(namespace) = namespace {
-        pid_namespace::wait_until_empty(&namespace, NAMESPACE_GRACE).await;
+    if let Some(namespace) = &running.namespace {
+        pid_namespace::wait_until_empty(namespace, NAMESPACE_GRACE).await;
     }
     Ok(running.outcome(status, &ending, limits, started.elapsed()))
 }
 
 impl<'a> Running<'a> {
-    /// Spawns the process and the tasks feeding stdin, capturing output and
-    /// (in a pid namespace) finding the namespace's init.
-    fn start(
+    /// Spawns the process and the tasks feeding stdin and capturing output;
+    /// for bubblewrap, sets the rlimits and lets the command start.
+    async fn start(
         launch: &'a Launch,
         stdin: Option<&[u8]>,
         limits: &Limits,
+        deadline: Instant,
     ) -> Result<Self, SandboxError> {
-        let mut child = spawn(launch, stdin.is_some())?;
+        let gate = if launch.in_pid_namespace {
+            Some(Gate::new().map_err(|source| SandboxError::Rlimits { source })?)
+        } else {
+            None
+        };
+        let mut child = spawn(launch, stdin.is_some(), gate.as_ref())?;
         let pgid = child.id();
+        let opening = match (gate, pgid) {
+            (Some(gate), Some(pgid)) => Some(
+                gate.spawned(pgid)
+                    .map_err(|source| SandboxError::Rlimits { source })?,
+            ),
+            (Some(_), None) => {
+                return Err(SandboxError::Rlimits {
+                    source: std::io::Error::other("bubblewrap ended before it could be limited"),
+                })
+            }
+            (None, _) => None,
+        };
         let stdin_task = match (stdin, child.stdin.take()) {
             (Some(bytes), Some(mut pipe)) => {
                 let bytes = bytes.to_vec();
@@ -120,12 +139,9 @@ impl<'a> Running<'a> {
             let task = capture(pipe, stderr.clone(), kill_after, runaway.clone());
             readers.push(tokio::spawn(task));
         }
-        let discovery = match (launch.in_pid_namespace, pgid) {
-            (true, Some(pid)) => Some(tokio::spawn(pid_namespace::discover(
-                pid,
-                limits.wall_clock,
-            ))),
-            _ => None,
+        let namespace = match opening {
+            Some(opening) => admit(opening, limits, launch.ids, deadline).await?,
+            None => None,
         };
         Ok(Running {
             launch,
@@ -136,7 +152,7 @@ impl<'a> Running<'a> {
             stderr,
             readers,
             runaway,
-            discovery,
+            namespace,
         })
     }
 
@@ -144,37 +160,26 @@ impl<'a> Running<'a> {
     /// runs away.
     async fn wait_for_end(&mut self, deadline: Instant) -> Result<Ending, SandboxError> {
         Ok(tokio::select! {
-            status = self.child.wait() => Ending::Exited(status.map_err(wait_error(self.launch))?),
+            // A sandbox held past the deadline was killed: it timed out.
+            biased;
             _ = sleep_until(deadline) => Ending::TimedOut,
+            status = self.child.wait() => Ending::Exited(status.map_err(wait_error(self.launch))?),
             _ = self.runaway.notified() => Ending::Runaway,
         })
     }
 
     /// Kills the process group unless the process exited by itself; returns
-    /// the exit status and the namespace init, if it was found.
-    async fn stop(
-        &mut self,
-        ending: &Ending,
-    ) -> Result<(ExitStatus, Option<NamespaceInit>), SandboxError> {
-        let discovery = self.discovery.take();
+    /// the exit status.
+    async fn stop(&mut self, ending: &Ending) -> Result<ExitStatus, SandboxError> {
         if let Ending::Exited(status) = ending {
-            return Ok((*status, finished_discovery(discovery).await));
+            return Ok(*status);
         }
-        let namespace = match discovery {
-            Some(handle) => timeout(DISCOVERY_GRACE, handle)
-                .await
-                .ok()
-                .and_then(Result::ok)
-                .flatten(),
-            None => None,
-        };
         // The leader is not reaped yet, so its group id cannot have been reused.
         if let Some(pgid) = self.pgid {
-            kill_process_group(pgid).await;
+            kill_process_group(pgid);
         }
         let _ = self.child.start_kill();
-        let status = self.child.wait().await.map_err(wait_error(self.launch))?;
-        Ok((status, namespace))
+        self.child.wait().await.map_err(wait_error(self.launch))
     }
 
     /// Lets the output readers reach the end of their pipes; processes still
@@ -191,7 +196,7 @@ impl<'a> Running<'a> {
         if !done {
             // Leftover processes hold the pipes; they keep the group id alive.
             if let Some(pgid) = self.pgid {
-                kill_process_group(pgid).await;
+                kill_process_group(pgid);
             }
             self.readers.iter().for_each(JoinHandle::abort);
         }
@@ -234,9 +239,39 @@ fn finish(capture: &SharedCapture) -> (String, u64, bool) {
     (text, kept.total(), truncated)
 }
 
-/// Spawns the host process in its own process group, killed if dropped.
-fn spawn(launch: &Launch, with_stdin: bool) -> Result<tokio::process::Child, SandboxError> {
+/// Sets the rlimits on the sandbox's first process, which bubblewrap holds
+/// after setup, and lets its command start; returns the pid namespace's init.
+/// `None` when bubblewrap ended before naming the process (its status and
+/// message tell why) or the wall clock ran out first: then the dropped
+/// opening kills whatever is left.
+async fn admit(
+    mut opening: Opening,
+    limits: &Limits,
+    ids: HostIdentity,
+    deadline: Instant,
+) -> Result<Option<NamespaceInit>, SandboxError> {
+    let Ok(Some(pid)) = timeout_at(deadline, opening.child_pid()).await else {
+        return Ok(None);
+    };
+    let namespace = NamespaceInit::of(pid);
+    opening
+        .open(pid, limits, ids)
+        .map_err(|source| SandboxError::Rlimits { source })?;
+    Ok(namespace)
+}
+
+/// Spawns the host process in its own process group, killed if dropped;
+/// bubblewrap gets the `gate`'s pipes.
+fn spawn(
+    launch: &Launch,
+    with_stdin: bool,
+    gate: Option<&Gate>,
+) -> Result<tokio::process::Child, SandboxError> {
     let mut command = tokio::process::Command::new(&launch.program);
+    if let Some(gate) = gate {
+        command.args(gate.bwrap_args());
+        gate.pass_to(&mut command);
+    }
     command
         .args(&launch.args)
         .env_clear()
@@ -257,20 +292,6 @@ fn spawn(launch: &Launch, with_stdin: bool) -> Result<tokio::process::Child, San
         program: launch.program.clone(),
         source,
     })
-}
-
-/// The namespace if discovery already found it; a discovery still running
-/// after a quick command is abandoned.
-async fn finished_discovery(
-    handle: Option<JoinHandle<Option<NamespaceInit>>>,
-) -> Option<NamespaceInit> {
-    let handle = handle?;
-    if handle.is_finished() {
-        handle.await.ok().flatten()
-    } else {
-        handle.abort();
-        None
-    }
 }
 
 fn wait_error(launch: &Launch) -> impl FnOnce(std::io::Error) -> SandboxError + '_ {
