@@ -13,7 +13,9 @@ use std::time::Instant;
 
 use crate::provider::Provider;
 use crate::runlog::{key_digest, RunLog, SampleRecord, TokenUsage};
-use crate::stats::{by_category_of_clusters, ClusterScores, MetricSummary, Reducer, OVERALL};
+use crate::stats::{
+    by_category_of_clusters, summarize_scores, ClusterScores, MetricSummary, Reducer,
+};
 use crate::task::{ReducerSpec, Task};
 
 use super::execute::{epochs_of, RunError};
@@ -164,13 +166,9 @@ impl Tally {
                 continue;
             }
             let id = tasks[index].spec().id.as_str();
-            // One cluster: the plain summary of the task's samples.
-            let grouped = by_category_of_clusters(&[(id, values.as_slice())])
-                .map_err(|e| RunError::Invalid(e.to_string()))?;
-            if let Some(summary) = grouped.get(OVERALL) {
-                let group = format!("task/{id}");
-                metrics.insert(metric_name(&suite, &group, &summary.name), summary.clone());
-            }
+            let summary = summarize_scores(values).map_err(|e| RunError::Invalid(e.to_string()))?;
+            let group = format!("task/{id}");
+            metrics.insert(metric_name(&suite, &group, &summary.name), summary);
         }
 
         let wall = clock.elapsed().as_secs_f64();

@@ -26,13 +26,13 @@ use std::io::{ErrorKind, PipeReader, PipeWriter, Write};
 use std::os::fd::{AsRawFd, BorrowedFd, OwnedFd};
 
 use rustix::io::{fcntl_setfd, FdFlags};
-use rustix::process::{kill_process_group, Pid, Resource, Signal};
+use rustix::process::{kill_process_group, Pid, Signal};
 use serde::Deserialize;
 use tokio::io::AsyncReadExt;
 use tokio::net::unix::pipe::Receiver;
 
 use super::host_identity::HostIdentity;
-use super::limiter::{set_rlimits, Rlimits};
+use super::limiter::set_rlimits;
 use super::Limits;
 
 /// Longest `--info-fd` report read (bubblewrap writes a few dozen bytes).
@@ -150,20 +150,18 @@ impl Opening {
             .ok()
             .and_then(Pid::from_raw)
             .ok_or_else(|| std::io::Error::new(ErrorKind::InvalidData, format!("pid {pid}")))?;
-        let gone = match set_rlimits(ids, target, rlimits(limits)) {
-            Err(e) if e.raw_os_error() == Some(rustix::io::Errno::SRCH.raw_os_error()) => true,
-            other => {
-                other?;
-                false
-            }
-        };
-        if !gone {
-            if let Some(mut block) = self.block.as_ref() {
-                match block.write_all(b"1") {
-                    // bubblewrap ended meanwhile: nothing will run.
-                    Err(e) if e.kind() == ErrorKind::BrokenPipe => {}
-                    // Dropped still closed, the opening kills the process.
-                    other => other?,
+        match set_rlimits(ids, target, limits.rlimits()) {
+            // Gone: bubblewrap failed in its setup, nothing will run.
+            Err(e) if e.raw_os_error() == Some(rustix::io::Errno::SRCH.raw_os_error()) => {}
+            // Dropped unopened, the opening kills the process.
+            Err(e) => return Err(e),
+            Ok(()) => {
+                if let Some(mut block) = self.block.as_ref() {
+                    match block.write_all(b"1") {
+                        // bubblewrap ended meanwhile: nothing will run.
+                        Err(e) if e.kind() == ErrorKind::BrokenPipe => {}
+                        other => other?,
+                    }
                 }
             }
         }
@@ -184,26 +182,6 @@ impl Drop for Opening {
             }
         }
     }
-}
-
-/// `(resource, soft, hard)` for every rlimit of `limits`; core dumps off.
-/// At the CPU limit a process gets `SIGXCPU`, one second later `SIGKILL`.
-fn rlimits(limits: &Limits) -> Rlimits {
-    [
-        (
-            Resource::Cpu,
-            limits.cpu_seconds,
-            limits.cpu_seconds.saturating_add(1),
-        ),
-        (Resource::As, limits.memory_bytes, limits.memory_bytes),
-        (Resource::Nproc, limits.max_processes, limits.max_processes),
-        (
-            Resource::Fsize,
-            limits.max_file_bytes,
-            limits.max_file_bytes,
-        ),
-        (Resource::Core, 0, 0),
-    ]
 }
 
 #[cfg(test)]
@@ -270,30 +248,5 @@ mod tests {
         );
         assert!(!marker.exists(), "the command ran without its limits");
         Ok(())
-    }
-
-    #[test]
-    fn every_rlimit_is_set() {
-        let limits = Limits {
-            cpu_seconds: 5,
-            memory_bytes: 1000,
-            max_processes: 7,
-            max_file_bytes: 99,
-            ..Limits::default()
-        };
-        let set: Vec<(i32, u64, u64)> = rlimits(&limits)
-            .into_iter()
-            .map(|(r, soft, hard)| (r as i32, soft, hard))
-            .collect();
-        assert_eq!(
-            set,
-            [
-                (Resource::Cpu as i32, 5, 6),
-                (Resource::As as i32, 1000, 1000),
-                (Resource::Nproc as i32, 7, 7),
-                (Resource::Fsize as i32, 99, 99),
-                (Resource::Core as i32, 0, 0),
-            ]
-        );
     }
 }

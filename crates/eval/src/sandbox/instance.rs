@@ -174,7 +174,7 @@ impl Sandbox {
                     env: Vec::new(),
                     current_dir: PathBuf::from("/"),
                     ids: self.ids,
-                    in_pid_namespace: true,
+                    bubblewrap: true,
                 }
             }
             SandboxMode::UnsandboxedDangerous => self.unsandboxed_launch(argv, limits),
@@ -233,7 +233,7 @@ impl Sandbox {
             env,
             current_dir: self.work_dir().to_path_buf(),
             ids: HostIdentity::current(),
-            in_pid_namespace: false,
+            bubblewrap: false,
         }
     }
 }

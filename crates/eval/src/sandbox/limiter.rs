@@ -14,13 +14,14 @@ use std::io;
 use std::sync::mpsc::{channel, sync_channel, Sender, SyncSender};
 use std::sync::{Mutex, OnceLock, PoisonError};
 
-use rustix::process::{prlimit, Gid, Pid, Resource, Rlimit, Uid};
+use rustix::process::{prlimit, Gid, Pid, Rlimit as Value, Uid};
 use rustix::thread::{set_thread_res_gid, set_thread_res_uid};
 
 use super::host_identity::HostIdentity;
+use super::limits::Rlimit;
 
-/// `(resource, soft, hard)` rlimits to set.
-pub(crate) type Rlimits = [(Resource, u64, u64); 5];
+/// The rlimits of one command.
+type Rlimits = [Rlimit; 5];
 
 /// A request to a limiter thread and where to answer.
 type Request = (Pid, Rlimits, SyncSender<io::Result<()>>);
@@ -85,12 +86,12 @@ fn limiter(user: u32) -> io::Result<Sender<Request>> {
 
 /// prlimit(2) for every rlimit, on this thread.
 fn apply(pid: Pid, rlimits: &Rlimits) -> io::Result<()> {
-    for &(resource, soft, hard) in rlimits {
-        let limit = Rlimit {
-            current: Some(soft),
-            maximum: Some(hard),
+    for limit in rlimits {
+        let value = Value {
+            current: Some(limit.soft),
+            maximum: Some(limit.hard),
         };
-        prlimit(Some(pid), resource, limit)?;
+        prlimit(Some(pid), limit.resource, value)?;
     }
     Ok(())
 }

@@ -2,6 +2,8 @@
 
 use std::time::Duration;
 
+use rustix::process::Resource;
+
 use super::SandboxError;
 
 /// Resource limits for one command run in a sandbox.
@@ -95,22 +97,57 @@ impl Limits {
         Ok(())
     }
 
-    /// The `prlimit` options (util-linux) that apply the rlimits, without the
-    /// program name and without the closing `--`, for unsandboxed commands.
-    /// Core dumps are disabled.
-    pub(crate) fn prlimit_args(&self) -> Vec<String> {
-        vec![
-            format!(
-                "--cpu={}:{}",
-                self.cpu_seconds,
-                self.cpu_seconds.saturating_add(1)
-            ),
-            format!("--as={}", self.memory_bytes),
-            format!("--nproc={}", self.max_processes),
-            format!("--fsize={}", self.max_file_bytes),
-            "--core=0".to_owned(),
+    /// The kernel rlimits of a command under these limits: core dumps off;
+    /// at the CPU limit a process gets `SIGXCPU`, one second later `SIGKILL`.
+    pub(crate) fn rlimits(&self) -> [Rlimit; 5] {
+        let both = |option, resource, value| Rlimit {
+            option,
+            resource,
+            soft: value,
+            hard: value,
+        };
+        [
+            Rlimit {
+                option: "cpu",
+                resource: Resource::Cpu,
+                soft: self.cpu_seconds,
+                hard: self.cpu_seconds.saturating_add(1),
+            },
+            both("as", Resource::As, self.memory_bytes),
+            both("nproc", Resource::Nproc, self.max_processes),
+            both("fsize", Resource::Fsize, self.max_file_bytes),
+            both("core", Resource::Core, 0),
         ]
     }
+
+    /// The `prlimit` options (util-linux) that apply [`Limits::rlimits`],
+    /// without the program name and without the closing `--`, for
+    /// unsandboxed commands.
+    pub(crate) fn prlimit_args(&self) -> Vec<String> {
+        self.rlimits()
+            .iter()
+            .map(|limit| {
+                if limit.soft == limit.hard {
+                    format!("--{}={}", limit.option, limit.soft)
+                } else {
+                    format!("--{}={}:{}", limit.option, limit.soft, limit.hard)
+                }
+            })
+            .collect()
+    }
+}
+
+/// One kernel rlimit of a command.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Rlimit {
+    /// Its option name for the `prlimit` program.
+    pub(crate) option: &'static str,
+    /// The resource.
+    pub(crate) resource: Resource,
+    /// The soft limit.
+    pub(crate) soft: u64,
+    /// The hard limit.
+    pub(crate) hard: u64,
 }
 
 #[cfg(test)]
@@ -126,6 +163,32 @@ mod tests {
         assert_eq!(limits.max_processes, 256);
         assert_eq!(limits.wall_clock, Duration::from_secs(120));
         assert_eq!(limits.max_output_bytes, 1024 * 1024);
+    }
+
+    #[test]
+    fn every_rlimit_is_set() {
+        let limits = Limits {
+            cpu_seconds: 5,
+            memory_bytes: 1000,
+            max_processes: 7,
+            max_file_bytes: 99,
+            ..Limits::default()
+        };
+        let set: Vec<(i32, u64, u64)> = limits
+            .rlimits()
+            .into_iter()
+            .map(|r| (r.resource as i32, r.soft, r.hard))
+            .collect();
+        assert_eq!(
+            set,
+            [
+                (Resource::Cpu as i32, 5, 6),
+                (Resource::As as i32, 1000, 1000),
+                (Resource::Nproc as i32, 7, 7),
+                (Resource::Fsize as i32, 99, 99),
+                (Resource::Core as i32, 0, 0),
+            ]
+        );
     }
 
     #[test]

@@ -41,10 +41,10 @@ pub(crate) struct Launch {
     pub(crate) current_dir: PathBuf,
     /// The host user it runs as.
     pub(crate) ids: HostIdentity,
-    /// Whether it is bubblewrap, which creates a pid namespace: then the
-    /// rlimits are set through a [`Gate`], the namespace is waited for, and
-    /// exit statuses 129..=192 mean "killed by a signal".
-    pub(crate) in_pid_namespace: bool,
+    /// Whether it is bubblewrap: then the rlimits are set through a
+    /// [`Gate`], its pid namespace is waited for, and exit statuses
+    /// 129..=192 mean "killed by a signal".
+    pub(crate) bubblewrap: bool,
 }
 
 /// How the first phase (until the command ends or must be killed) ended.
@@ -96,7 +96,7 @@ impl<'a> Running<'a> {
         limits: &Limits,
         deadline: Instant,
     ) -> Result<Self, SandboxError> {
-        let gate = if launch.in_pid_namespace {
+        let gate = if launch.bubblewrap {
             Some(Gate::new().map_err(|source| SandboxError::Rlimits { source })?)
         } else {
             None
@@ -213,7 +213,7 @@ impl<'a> Running<'a> {
         limits: &Limits,
         duration: Duration,
     ) -> ExecOutcome {
-        let (exit_code, signal) = interpret(status, self.launch.in_pid_namespace);
+        let (exit_code, signal) = interpret(status, self.launch.bubblewrap);
         let (stdout, stdout_total, stdout_truncated) = finish(&self.stdout);
         let (stderr, stderr_total, stderr_truncated) = finish(&self.stderr);
         let kill_after = limits.max_streamed_output_bytes;
@@ -325,7 +325,7 @@ mod tests {
             env: vec![(OsString::from("PATH"), OsString::from("/usr/bin:/bin"))],
             current_dir: PathBuf::from("/"),
             ids: HostIdentity::current(),
-            in_pid_namespace: false,
+            bubblewrap: false,
         }
     }
 

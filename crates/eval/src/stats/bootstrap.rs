@@ -1,7 +1,7 @@
 //! The percentile bootstrap confidence interval for a mean, over samples or
 //! over whole clusters, reproducible from a seed.
 
-use super::clusters::{group_by_label, Parts};
+use super::clusters::{checked_groups, Parts};
 use super::error::StatsError;
 use super::intervals::{check_confidence, Interval};
 use rand::rngs::StdRng;
@@ -26,20 +26,13 @@ pub fn bootstrap_interval(
     resamples: u32,
     seed: u64,
 ) -> Result<Interval, StatsError> {
-    bootstrap_of(&Parts::one(values), confidence, resamples, seed)
-}
-
-/// [`bootstrap_interval`] of a sample held in parts.
-pub(crate) fn bootstrap_of(
-    sample: &Parts<'_>,
-    confidence: f64,
-    resamples: u32,
-    seed: u64,
-) -> Result<Interval, StatsError> {
-    sample.check("bootstrap interval", 1)?;
-    let values: Vec<f64> = sample.values().collect();
-    let sizes = vec![1; values.len()];
-    percentile_bootstrap(&values, &sizes, sample.mean(), confidence, resamples, seed)
+    // Every sample a cluster of its own, draw for draw.
+    clustered_bootstrap_of(
+        &Parts::one(values).singletons(),
+        confidence,
+        resamples,
+        seed,
+    )
 }
 
 /// The cluster (block) bootstrap: like [`bootstrap_interval`], but each
@@ -54,10 +47,8 @@ pub fn clustered_bootstrap_interval<C: Eq + Hash>(
     resamples: u32,
     seed: u64,
 ) -> Result<Interval, StatsError> {
-    Parts::one(values).check("bootstrap interval", 1)?;
-    let groups = group_by_label(values, clusters)?;
-    let clusters = Parts::new(groups.iter().map(Vec::as_slice));
-    clustered_bootstrap_of(&clusters, confidence, resamples, seed)
+    let groups = checked_groups(values, clusters, "bootstrap interval", 1)?;
+    clustered_bootstrap_of(&Parts::of(&groups), confidence, resamples, seed)
 }
 
 /// [`clustered_bootstrap_interval`] with each part of `clusters` one cluster.

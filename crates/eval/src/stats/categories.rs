@@ -61,7 +61,8 @@ pub fn by_category_with<S: AsRef<str>>(
         });
     }
     for (index, (category, score, _)) in records.iter().enumerate() {
-        check_record(category.as_ref(), *score, index)?;
+        check_category(category.as_ref())?;
+        check_score(*score, index)?;
     }
     let clustered = records.iter().any(|(_, _, cluster)| cluster.is_some());
     let mut groups: BTreeMap<&str, (Vec<f64>, Vec<Label<'_>>)> = BTreeMap::new();
@@ -76,26 +77,19 @@ pub fn by_category_with<S: AsRef<str>>(
         .enumerate()
         .map(|(index, (_, _, cluster))| Label::of(index, cluster.as_ref()))
         .collect();
-    // The summaries borrow the scores grouped by cluster (or, unclustered,
-    // as they are).
-    let grouped = |scores: &[f64], labels: &[Label<'_>]| -> Result<Vec<Vec<f64>>, StatsError> {
+    let summarize = |scores: &[f64], labels: &[Label<'_>]| {
         if clustered {
-            group_by_label(scores, labels)
+            let groups = group_by_label(scores, labels)?;
+            summarize_group(&Parts::of(&groups), true, mean_interval)
         } else {
-            Ok(vec![scores.to_vec()])
+            summarize_group(&Parts::one(scores), false, mean_interval)
         }
     };
     let mut summaries = BTreeMap::new();
     for (category, (scores, labels)) in &groups {
-        let parts = grouped(scores, labels)?;
-        let sample = Parts::new(parts.iter().map(Vec::as_slice));
-        let summary = summarize_group(&sample, clustered, mean_interval)?;
-        summaries.insert((*category).to_owned(), summary);
+        summaries.insert((*category).to_owned(), summarize(scores, labels)?);
     }
-    let parts = grouped(&all_scores, &all_labels)?;
-    let sample = Parts::new(parts.iter().map(Vec::as_slice));
-    let overall = summarize_group(&sample, clustered, mean_interval)?;
-    summaries.insert(OVERALL.to_owned(), overall);
+    summaries.insert(OVERALL.to_owned(), summarize(&all_scores, &all_labels)?);
     Ok(summaries)
 }
 
@@ -113,9 +107,10 @@ pub fn by_category_of_clusters(
     clusters: &[ClusterScores<'_>],
 ) -> Result<BTreeMap<String, MetricSummary>, StatsError> {
     let mut index = 0;
-    for (category, scores) in clusters {
+    for (category, scores) in clusters.iter().filter(|(_, scores)| !scores.is_empty()) {
+        check_category(category)?;
         for &score in scores.iter() {
-            check_record(category, score, index)?;
+            check_score(score, index)?;
             index += 1;
         }
     }
@@ -146,13 +141,29 @@ pub fn by_category_of_clusters(
     Ok(summaries)
 }
 
-/// Refuses the reserved category name and a score outside [0, 1].
-fn check_record(category: &str, score: f64, index: usize) -> Result<(), StatsError> {
+/// The summary of one group of scores in [0, 1], unclustered: what
+/// [`by_category`] gives a category whose records name no cluster (an
+/// accuracy when every score is 0 or 1, else a mean). Errors on no scores
+/// or a score that is not a finite number in [0, 1].
+pub fn summarize_scores(scores: &[f64]) -> Result<MetricSummary, StatsError> {
+    for (index, &score) in scores.iter().enumerate() {
+        check_score(score, index)?;
+    }
+    summarize_group(&Parts::one(scores), false, MeanInterval::T)
+}
+
+/// Refuses the reserved category name.
+fn check_category(category: &str) -> Result<(), StatsError> {
     if category == OVERALL {
         return Err(StatsError::ReservedCategory {
             name: category.to_owned(),
         });
     }
+    Ok(())
+}
+
+/// Refuses a score outside [0, 1]; `index` names it in the error.
+fn check_score(score: f64, index: usize) -> Result<(), StatsError> {
     if !(score.is_finite() && (0.0..=1.0).contains(&score)) {
         return Err(StatsError::InvalidScore {
             index,
@@ -294,6 +305,23 @@ mod tests {
         assert!(matches!(
             by_category_of_clusters(&[("a", &[0.5]), ("b", &[1.0, 2.0])]),
             Err(StatsError::InvalidScore { index: 2, .. })
+        ));
+        Ok(())
+    }
+
+    #[test]
+    fn one_group_of_scores_is_summarized_as_a_category_without_clusters() -> Result<(), StatsError>
+    {
+        let scores = [0.5, 0.0, 0.1];
+        let records: Vec<CategoryRecord> = scores.iter().map(|&s| record("t", s, None)).collect();
+        assert_eq!(summarize_scores(&scores)?, by_category(&records)?["t"]);
+        assert!(matches!(
+            summarize_scores(&[]),
+            Err(StatsError::TooFewSamples { .. })
+        ));
+        assert!(matches!(
+            summarize_scores(&[0.5, 1.5]),
+            Err(StatsError::InvalidScore { index: 1, .. })
         ));
         Ok(())
     }

@@ -31,6 +31,17 @@ impl<'a> Parts<'a> {
         Parts::new([values])
     }
 
+    /// The sample made of `groups` in order (from [`checked_groups`]).
+    pub(crate) fn of(groups: &'a [Vec<f64>]) -> Self {
+        Parts::new(groups.iter().map(Vec::as_slice))
+    }
+
+    /// The same sample with every value a part of its own: unclustered
+    /// samples as clusters of one.
+    pub(crate) fn singletons(&self) -> Self {
+        Parts::new(self.parts.iter().flat_map(|p| p.chunks(1)))
+    }
+
     /// Number of samples.
     pub(crate) fn len(&self) -> usize {
         self.len
@@ -93,6 +104,20 @@ impl<'a> Parts<'a> {
     }
 }
 
+/// `values` grouped by their `labels` as [`group_by_label`] does, and
+/// checked as [`Parts::check`] does (at least `needed`, finite; errors name
+/// `what` and a value by its place in `values`).
+pub(crate) fn checked_groups<C: Eq + Hash>(
+    values: &[f64],
+    labels: &[C],
+    what: &'static str,
+    needed: usize,
+) -> Result<Vec<Vec<f64>>, StatsError> {
+    let groups = group_by_label(values, labels)?;
+    Parts::one(values).check(what, needed)?;
+    Ok(groups)
+}
+
 /// `values` grouped by their `labels` (one per value): one group per
 /// distinct label, in order of first appearance, each keeping its values in
 /// their order. Errors when the lengths differ.
@@ -127,8 +152,9 @@ mod tests {
     fn groups_by_first_appearance_keeping_order() -> Result<(), StatsError> {
         let groups = group_by_label(&[1.0, 2.0, 3.0, 4.0], &["b", "a", "b", "c"])?;
         assert_eq!(groups, vec![vec![1.0, 3.0], vec![2.0], vec![4.0]]);
-        let parts = Parts::new(groups.iter().map(Vec::as_slice));
+        let parts = Parts::of(&groups);
         assert_eq!((parts.len(), parts.count()), (4, 3));
+        assert_eq!(parts.singletons().count(), 4);
         assert_eq!(parts.sums(|v| v), vec![4.0, 2.0, 4.0]);
         assert_eq!(parts.values().collect::<Vec<_>>(), vec![1.0, 3.0, 2.0, 4.0]);
         assert_eq!(

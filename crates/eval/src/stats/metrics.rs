@@ -1,8 +1,8 @@
 //! Metric summaries: a point estimate with its standard error and 95%
 //! interval, in the shape the capability profile stores.
 
-use super::bootstrap::{bootstrap_of, clustered_bootstrap_of};
-use super::clusters::{group_by_label, Parts};
+use super::bootstrap::clustered_bootstrap_of;
+use super::clusters::{checked_groups, Parts};
 use super::error::StatsError;
 use super::intervals::{t_interval_from, wilson_for_proportion, Interval, CONFIDENCE_95, Z_95};
 use super::stderr::{clustered_standard_error_of, standard_error_of};
@@ -141,8 +141,8 @@ pub fn summarize_binary(
     let values: Vec<f64> = successes.iter().map(|&s| f64::from(u8::from(s))).collect();
     match clusters {
         Some(labels) => {
-            let groups = group_by_label(&values, labels)?;
-            summarize_binary_of(&Parts::new(groups.iter().map(Vec::as_slice)), true)
+            let groups = checked_groups(&values, labels, "accuracy", 1)?;
+            summarize_binary_of(&Parts::of(&groups), true)
         }
         None => summarize_binary_of(&Parts::one(&values), false),
     }
@@ -218,9 +218,8 @@ pub fn summarize_mean(
 ) -> Result<MetricSummary, StatsError> {
     match clusters {
         Some(labels) => {
-            Parts::one(values).check("mean", 1)?;
-            let groups = group_by_label(values, labels)?;
-            summarize_mean_of(&Parts::new(groups.iter().map(Vec::as_slice)), true, method)
+            let groups = checked_groups(values, labels, "mean", 1)?;
+            summarize_mean_of(&Parts::of(&groups), true, method)
         }
         None => summarize_mean_of(&Parts::one(values), false, method),
     }
@@ -252,7 +251,7 @@ pub(crate) fn summarize_mean_of(
                 clustered_bootstrap_of(sample, CONFIDENCE_95, resamples, seed)?
             }
             MeanInterval::Bootstrap { resamples, seed } => {
-                bootstrap_of(sample, CONFIDENCE_95, resamples, seed)?
+                clustered_bootstrap_of(&sample.singletons(), CONFIDENCE_95, resamples, seed)?
             }
         };
         (Some(stderr), Some(interval))

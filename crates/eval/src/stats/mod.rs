@@ -27,7 +27,8 @@ pub use bootstrap::{
     bootstrap_interval, clustered_bootstrap_interval, DEFAULT_BOOTSTRAP_RESAMPLES,
 };
 pub use categories::{
-    by_category, by_category_of_clusters, by_category_with, CategoryRecord, ClusterScores, OVERALL,
+    by_category, by_category_of_clusters, by_category_with, summarize_scores, CategoryRecord,
+    ClusterScores, OVERALL,
 };
 pub use error::StatsError;
 pub use intervals::{t_interval, t_interval_from, wilson_interval, Interval, CONFIDENCE_95, Z_95};

@@ -1,6 +1,6 @@
 //! Standard errors of a mean: the plain one and the cluster-robust one.
 
-use super::clusters::{group_by_label, Parts};
+use super::clusters::{checked_groups, Parts};
 use super::error::StatsError;
 use std::hash::Hash;
 
@@ -36,9 +36,8 @@ pub fn clustered_standard_error<C: Eq + Hash>(
     values: &[f64],
     clusters: &[C],
 ) -> Result<f64, StatsError> {
-    Parts::one(values).check("clustered standard error", 2)?;
-    let groups = group_by_label(values, clusters)?;
-    clustered_standard_error_of(&Parts::new(groups.iter().map(Vec::as_slice)))
+    let groups = checked_groups(values, clusters, "clustered standard error", 2)?;
+    clustered_standard_error_of(&Parts::of(&groups))
 }
 
 /// [`clustered_standard_error`] with each part of `clusters` one cluster.
