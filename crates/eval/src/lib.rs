@@ -2,8 +2,7 @@
 //! tasks and importers, OpenAI-compatible providers (and a mock server for
 //! tests and benchmarks), a bubblewrap sandbox, and the statistics behind
 //! capability profiles.
-// One module needs `unsafe` (sandbox::gate, a `pre_exec` hook) and says why.
-#![deny(unsafe_code)]
+#![forbid(unsafe_code)]
 
 pub mod export;
 pub mod provider;

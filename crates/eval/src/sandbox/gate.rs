@@ -16,14 +16,17 @@
 //! (an error, a cancelled supervisor) first kills the process group, which
 //! the blocked process is still in.
 //!
-//! The one module of the crate with `unsafe`: the two pipe ends bubblewrap
-//! needs must survive `exec` in its process only, which takes a `pre_exec`
-//! hook.
-#![allow(unsafe_code)]
+//! The two pipe ends bubblewrap gets must survive its `exec`, and reach no
+//! other sandbox: they are made inheritable on the
+//! [launcher](super::launcher) thread, which starts every sandbox process one
+//! at a time, just before the spawn, and closed just after it. A process
+//! started at that moment by another thread of Bulwark (never a sandbox)
+//! could still inherit them, so nothing here waits for the end of the info
+//! pipe: the report is read up to its first complete JSON object.
 
 use std::ffi::OsString;
 use std::io::{ErrorKind, PipeReader, PipeWriter, Write};
-use std::os::fd::{AsRawFd, BorrowedFd, OwnedFd};
+use std::os::fd::{AsRawFd, OwnedFd};
 
 use rustix::io::{fcntl_setfd, FdFlags};
 use rustix::process::{kill_process_group, Pid, Signal};
@@ -32,11 +35,11 @@ use tokio::io::AsyncReadExt;
 use tokio::net::unix::pipe::Receiver;
 
 use super::host_identity::HostIdentity;
-use super::limiter::set_rlimits;
+use super::launcher::set_rlimits;
 use super::Limits;
 
 /// Longest `--info-fd` report read (bubblewrap writes a few dozen bytes).
-const MAX_INFO_BYTES: u64 = 4096;
+const MAX_INFO_BYTES: usize = 4096;
 
 /// The pipes that tie one bubblewrap process to its supervisor, before the
 /// process is started.
@@ -70,23 +73,13 @@ impl Gate {
         ]
     }
 
-    /// Lets the child's ends survive `exec` in `command`'s process, and only
-    /// there: here they stay close-on-exec, so no other process started
-    /// meanwhile inherits them.
-    pub(crate) fn pass_to(&self, command: &mut tokio::process::Command) {
-        let fds = [self.info_child.as_raw_fd(), self.block_child.as_raw_fd()];
-        // SAFETY: the hook runs in the forked child before `exec` and only
-        // makes fcntl(F_SETFD) system calls (async-signal-safe: no
-        // allocation, no lock). The descriptors are open: this Gate owns
-        // them until `spawned`, which is called after the spawn returned.
-        unsafe {
-            command.pre_exec(move || {
-                for fd in fds {
-                    fcntl_setfd(BorrowedFd::borrow_raw(fd), FdFlags::empty())?;
-                }
-                Ok(())
-            });
-        }
+    /// Makes the child's ends inheritable, for the spawn that follows on the
+    /// [launcher](super::launcher) thread (the only thread that may call
+    /// this); [`spawned`](Self::spawned) closes them.
+    pub(crate) fn hand_over(&self) -> std::io::Result<()> {
+        fcntl_setfd(&self.info_child, FdFlags::empty())?;
+        fcntl_setfd(&self.block_child, FdFlags::empty())?;
+        Ok(())
     }
 
     /// After the spawn of the process in group `pgid`: closes this
@@ -123,17 +116,27 @@ struct Info {
 
 impl Opening {
     /// Waits until bubblewrap names the host pid of the sandbox's first
-    /// process; `None` if it ended, or wrote something else, first.
+    /// process; `None` if it ended, or wrote something else, first. Reads
+    /// until the report parses, not to the end of the pipe (see the module
+    /// documentation).
     pub(crate) async fn child_pid(&mut self) -> Option<u32> {
+        let mut info = self.info.take()?;
         let mut text = Vec::new();
-        let info = self.info.take()?;
-        info.take(MAX_INFO_BYTES)
-            .read_to_end(&mut text)
-            .await
-            .ok()?;
-        serde_json::from_slice::<Info>(&text)
-            .ok()
-            .map(|info| info.child_pid)
+        let mut chunk = [0u8; 256];
+        while text.len() < MAX_INFO_BYTES {
+            let read = info.read(&mut chunk).await.ok()?;
+            if read == 0 {
+                break;
+            }
+            text.extend_from_slice(&chunk[..read]);
+            match serde_json::from_slice::<Info>(&text) {
+                Ok(report) => return Some(report.child_pid),
+                // Not complete yet.
+                Err(e) if e.is_eof() => continue,
+                Err(_) => return None,
+            }
+        }
+        None
     }
 
     /// Sets `limits`' rlimits on process `pid` (running as `ids`' host
@@ -187,6 +190,7 @@ impl Drop for Opening {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::sandbox::launcher;
     use std::path::Path;
 
     /// Starts a shell that, like bubblewrap, waits for the block pipe and
@@ -204,10 +208,50 @@ mod tests {
             .process_group(0)
             .stderr(std::process::Stdio::piped())
             .kill_on_drop(true);
-        gate.pass_to(&mut command);
-        let child = command.spawn()?;
-        let opening = gate.spawned(child.id().unwrap_or_default())?;
-        Ok((child, opening))
+        let runtime = tokio::runtime::Handle::current();
+        launcher::run_as(HostIdentity::current(), move || {
+            let _context = runtime.enter();
+            gate.hand_over()?;
+            let child = command.spawn()?;
+            let opening = gate.spawned(child.id().unwrap_or_default())?;
+            Ok((child, opening))
+        })
+    }
+
+    /// An opening whose info pipe holds `report`, its write end kept open.
+    fn reported(report: &[u8]) -> std::io::Result<(Opening, PipeWriter)> {
+        let gate = Gate::new()?;
+        let Gate {
+            info,
+            mut info_child,
+            block,
+            ..
+        } = gate;
+        info_child.write_all(report)?;
+        let opening = Opening {
+            pgid: None,
+            info: Some(Receiver::from_owned_fd(OwnedFd::from(info))?),
+            block: Some(block),
+        };
+        Ok((opening, info_child))
+    }
+
+    #[tokio::test]
+    async fn the_report_is_read_without_waiting_for_the_end_of_the_pipe() -> std::io::Result<()> {
+        // As bubblewrap writes it, while another process may still hold the
+        // write end.
+        let (mut opening, _held) =
+            reported(b"{\n    \"child-pid\": 4321,\n    \"pid-namespace\": 4026532\n}\n")?;
+        let pid =
+            tokio::time::timeout(std::time::Duration::from_secs(5), opening.child_pid()).await;
+        assert_eq!(pid.ok(), Some(Some(4321)));
+        let (mut garbled, writer) = reported(b"{\"child-pid\": \"x\"}")?;
+        drop(writer);
+        assert_eq!(garbled.child_pid().await, None);
+        let (mut cut_short, writer) = reported(b"{\"child-pid\": 12")?;
+        drop(writer);
+        assert_eq!(cut_short.child_pid().await, None);
+        Ok(())
     }
 
     #[tokio::test]

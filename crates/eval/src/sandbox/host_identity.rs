@@ -3,8 +3,9 @@
 //! The kernel never applies `RLIMIT_NPROC` to processes whose host uid is 0,
 //! even inside a user namespace, so a fork bomb started by root would not be
 //! contained. When Bulwark runs as root, bubblewrap is therefore started as an
-//! unprivileged host user (`Command::uid`/`gid`, safe Rust), and the files the
-//! sandbox must be able to write are handed to that user.
+//! unprivileged host user (started by a launcher thread whose ids are that
+//! user's, see `launcher`), and the files the sandbox must be able to write
+//! are handed to that user.
 
 use std::os::unix::fs::MetadataExt;
 use std::path::Path;
@@ -35,13 +36,6 @@ impl HostIdentity {
     /// The unprivileged host user bubblewrap runs as instead of root, if any.
     pub(crate) fn dropped_to(&self) -> Option<u32> {
         self.drop_to
-    }
-
-    /// Makes `command` run as the sandbox's host user.
-    pub(crate) fn apply(&self, command: &mut tokio::process::Command) {
-        if let Some(id) = self.drop_to {
-            command.uid(id).gid(id);
-        }
     }
 
     /// Hands `path` (not following a final symbolic link) to the sandbox's

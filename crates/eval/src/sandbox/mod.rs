@@ -51,7 +51,7 @@ mod etc_dir;
 mod gate;
 mod host_identity;
 mod instance;
-mod limiter;
+mod launcher;
 mod limits;
 mod mode;
 mod network;

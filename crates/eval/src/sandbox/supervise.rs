@@ -16,6 +16,7 @@ use tokio::time::{sleep_until, timeout, timeout_at, Instant};
 
 use super::gate::{Gate, Opening};
 use super::host_identity::HostIdentity;
+use super::launcher;
 use super::output::{capture, lock, HeadTail, SharedCapture};
 use super::pid_namespace::{self, NamespaceInit};
 use super::process_group::kill_process_group;
@@ -96,25 +97,8 @@ impl<'a> Running<'a> {
         limits: &Limits,
         deadline: Instant,
     ) -> Result<Self, SandboxError> {
-        let gate = if launch.bubblewrap {
-            Some(Gate::new().map_err(|source| SandboxError::Rlimits { source })?)
-        } else {
-            None
-        };
-        let mut child = spawn(launch, stdin.is_some(), gate.as_ref())?;
+        let (mut child, opening) = spawn(launch, stdin.is_some())?;
         let pgid = child.id();
-        let opening = match (gate, pgid) {
-            (Some(gate), Some(pgid)) => Some(
-                gate.spawned(pgid)
-                    .map_err(|source| SandboxError::Rlimits { source })?,
-            ),
-            (Some(_), None) => {
-                return Err(SandboxError::Rlimits {
-                    source: std::io::Error::other("bubblewrap ended before it could be limited"),
-                })
-            }
-            (None, _) => None,
-        };
         let stdin_task = match (stdin, child.stdin.take()) {
             (Some(bytes), Some(mut pipe)) => {
                 let bytes = bytes.to_vec();
@@ -260,18 +244,21 @@ async fn admit(
     Ok(namespace)
 }
 
-/// Spawns the host process in its own process group, killed if dropped;
-/// bubblewrap gets the `gate`'s pipes.
+/// Spawns the host process in its own process group, killed if dropped.
+/// bubblewrap is started by the [launcher](super::launcher) thread of its
+/// host user, with the pipes of a [`Gate`], and comes with its opening.
 fn spawn(
     launch: &Launch,
     with_stdin: bool,
-    gate: Option<&Gate>,
-) -> Result<tokio::process::Child, SandboxError> {
+) -> Result<(tokio::process::Child, Option<Opening>), SandboxError> {
     let mut command = tokio::process::Command::new(&launch.program);
-    if let Some(gate) = gate {
+    let gate = if launch.bubblewrap {
+        let gate = Gate::new().map_err(|source| SandboxError::Rlimits { source })?;
         command.args(gate.bwrap_args());
-        gate.pass_to(&mut command);
-    }
+        Some(gate)
+    } else {
+        None
+    };
     command
         .args(&launch.args)
         .env_clear()
@@ -286,12 +273,31 @@ fn spawn(
         .stderr(Stdio::piped())
         .process_group(0)
         .kill_on_drop(true);
-    launch.ids.apply(&mut command);
-    command.spawn().map_err(|source| SandboxError::Process {
+    let start_error = |source| SandboxError::Process {
         action: "start",
         program: launch.program.clone(),
         source,
+    };
+    let Some(gate) = gate else {
+        return Ok((command.spawn().map_err(start_error)?, None));
+    };
+    let runtime = tokio::runtime::Handle::current();
+    let launched = launcher::run_as(launch.ids, move || {
+        let _context = runtime.enter();
+        gate.hand_over()?;
+        // A spawn error is the program's, told apart from the gate's below.
+        Ok(command.spawn().map(|child| {
+            let opening = child
+                .id()
+                .ok_or_else(|| std::io::Error::other("bubblewrap ended before it could be limited"))
+                .and_then(|pgid| gate.spawned(pgid));
+            (child, opening)
+        }))
     })
+    .map_err(|source| SandboxError::Rlimits { source })?;
+    let (child, opening) = launched.map_err(start_error)?;
+    let opening = opening.map_err(|source| SandboxError::Rlimits { source })?;
+    Ok((child, Some(opening)))
 }
 
 fn wait_error(launch: &Launch) -> impl FnOnce(std::io::Error) -> SandboxError + '_ {
