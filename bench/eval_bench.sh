@@ -11,9 +11,15 @@
 # accuracy. Then Bulwark alone: the latency bound at 50 ms with 256
 # connections (N = 20,000), and peak RSS at N = 2,000 against N = 20,000.
 #
+# A Bulwark row takes about a second, an Inspect row half a minute, and this
+# machine's speed drifts within minutes, so each Bulwark row is run REPEATS
+# times, half before and half after Inspect's run of the same row; the table
+# shows the median run (by samples/s) and the lines under it every run.
+#
 # Environment: BULWARK_BIN (default target/release/bulwark, built if
 # missing), INSPECT_VENV (default /tmp/inspect-venv, created with
-# inspect-ai==0.3.285 if missing), CONNECTIONS (default 32), SKIP_INSPECT=1.
+# inspect-ai==0.3.285 if missing), CONNECTIONS (default 32), REPEATS
+# (default 5), SKIP_INSPECT=1.
 set -euo pipefail
 
 mc="${1:-2000}"
@@ -22,6 +28,7 @@ repo="$(cd "$(dirname "$0")/.." && pwd)"
 bin="${BULWARK_BIN:-$repo/target/release/bulwark}"
 venv="${INSPECT_VENV:-/tmp/inspect-venv}"
 conns="${CONNECTIONS:-32}"
+repeats="${REPEATS:-5}"
 work="$(mktemp -d /tmp/bulwark-eval-bench.XXXXXX)"
 
 [ -x "$bin" ] || (cd "$repo" && cargo build --release -p bulwark)
@@ -63,11 +70,11 @@ row() { # tool workload latency n wall cpu rss log_bytes accuracy
         "$1" "$2" "$3" "$4" "$5" "$(echo "$4 / $5" | bc -l)" "$6" "$7" "$8" "$9"
 }
 
-bulwark_run() { # workload task-dir url latency connections
+bulwark_run() { # workload task-dir url latency connections -> one row
     local out="$work/bulwark-$1-$4-$5"
     /usr/bin/time -f 'wall %e user %U sys %S rss %M' -o "$out.time" \
         "$bin" eval run --task "$2" --base-url "$3" --model mock-model --max-connections "$5" \
-        --log-dir "$work/runs" --run-id "$1-$4-$5-$RANDOM" --json >"$out.json" 2>"$out.err"
+        --log-dir "$work/runs" --run-id "$1-$4-$5-$RANDOM$RANDOM" --json >"$out.json" 2>"$out.err"
     read -r wall cpu rss <<<"$(time_of "$out.time")"
     local n acc bytes
     n="$(jq '.counts.completed' "$out.json")"
@@ -75,6 +82,17 @@ bulwark_run() { # workload task-dir url latency connections
     bytes="$(jq -r '.throughput.log_bytes_per_sample | round' "$out.json")"
     row bulwark "$1" "$4" "$n" "$wall" "$cpu" "$rss" "$bytes" "$acc"
     echo "$(jq -r '.throughput.samples_per_second' "$out.json")" >"$out.inrun"
+}
+
+bulwark_repeat() { # count workload task-dir url latency connections: rows appended to a file
+    local file="$work/rows-$2-$5"
+    for _ in $(seq 1 "$1"); do bulwark_run "${@:2}" >>"$file"; done
+}
+
+bulwark_median() { # workload latency: the median row, then every run's samples/s
+    local file="$work/rows-$1-$2"
+    sort -t'|' -k7,7 -g "$file" | sed -n "$(( ($(wc -l <"$file") + 1) / 2 ))p"
+    echo "$1 $2 ms, Bulwark runs (samples/s, in order): $(cut -d'|' -f7 "$file" | tr -d ' ' | paste -sd' ')" >>"$work/runs.txt"
 }
 
 inspect_run() { # workload task-dir url latency connections
@@ -96,17 +114,24 @@ echo "machine: $(nproc) cores; bulwark $(git -C "$repo" rev-parse --short HEAD);
 echo
 echo '| tool | workload | mock latency | samples | wall s | samples/s | CPU s | peak RSS MB | log bytes/sample | accuracy |'
 echo '|---|---|---|---|---|---|---|---|---|---|'
+before=$(( (repeats + 1) / 2 ))
+after=$(( repeats - before ))
 for latency in 0 50; do
     start_mock answer "$latency"
     answer_url="$mock_url"
     start_mock tool-then-submit "$latency"
     tool_url="$mock_url"
-    bulwark_run mc "$work/tasks/bench-mc" "$answer_url" "$latency" "$conns"
-    [ "${SKIP_INSPECT:-0}" = 1 ] || inspect_run mc "$work/tasks/bench-mc" "$answer_url" "$latency" "$conns"
-    bulwark_run agent "$work/tasks/bench-agent" "$tool_url" "$latency" "$conns"
-    [ "${SKIP_INSPECT:-0}" = 1 ] || inspect_run agent "$work/tasks/bench-agent" "$tool_url" "$latency" "$conns"
+    for workload in mc agent; do
+        if [ "$workload" = mc ]; then url="$answer_url"; else url="$tool_url"; fi
+        bulwark_repeat "$before" "$workload" "$work/tasks/bench-$workload" "$url" "$latency" "$conns"
+        [ "${SKIP_INSPECT:-0}" = 1 ] || inspect_run "$workload" "$work/tasks/bench-$workload" "$url" "$latency" "$conns" >"$work/inspect-row"
+        bulwark_repeat "$after" "$workload" "$work/tasks/bench-$workload" "$url" "$latency" "$conns"
+        bulwark_median "$workload" "$latency"
+        [ "${SKIP_INSPECT:-0}" = 1 ] || cat "$work/inspect-row"
+    done
 done
-
+echo
+cat "$work/runs.txt"
 echo
 echo "Bulwark alone:"
 python3 "$repo/bench/gen_eval_tasks.py" --out "$work/big" --mc 20000 --agent 1 --force >/dev/null
