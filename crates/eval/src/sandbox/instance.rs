@@ -70,6 +70,13 @@ impl Sandbox {
         } else {
             config.bwrap_path.clone()
         };
+        // A caller-given work directory is proven every time; otherwise the
+        // first sandbox of the process proves bubblewrap for all.
+        let proving = if sandboxed && config.work_dir.is_none() && !probe::already_proven(&bwrap) {
+            Some(probe::PROVING.lock().await)
+        } else {
+            None
+        };
         let must_probe = sandboxed && (config.work_dir.is_some() || !probe::already_proven(&bwrap));
         if must_probe {
             probe::check_version(&bwrap).await?;
@@ -93,6 +100,7 @@ impl Sandbox {
         if must_probe {
             sandbox.prove_usable().await?;
         }
+        drop(proving);
         for (source, destination) in &sandbox.config.files_to_copy {
             sandbox.work_dir.copy_in(source, destination)?;
         }

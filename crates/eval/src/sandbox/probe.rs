@@ -16,6 +16,11 @@ const VERSION_TIMEOUT: Duration = Duration::from_secs(10);
 /// bwrap binaries that already ran a trivial sandbox in this process.
 static PROVEN: OnceLock<Mutex<HashSet<PathBuf>>> = OnceLock::new();
 
+/// Held while a new sandbox proves bubblewrap, so that sandboxes created
+/// meanwhile (a run starts as many as it has connections) wait for the
+/// verdict instead of each proving it again.
+pub(crate) static PROVING: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
 /// Whether `bwrap` already ran a trivial sandbox in this process.
 pub(crate) fn already_proven(bwrap: &Path) -> bool {
     PROVEN

@@ -756,3 +756,75 @@ async fn unsandboxed_mode_is_explicit_and_really_unsandboxed() -> Result<()> {
     );
     Ok(())
 }
+
+#[tokio::test]
+async fn sandboxes_created_together_prove_bubblewrap_once() -> Result<()> {
+    // A bwrap that counts its starts, under a path no other test uses (the
+    // proof is remembered per path).
+    let Ok(real) = which("bwrap") else {
+        return crate::skip_without_bwrap(
+            SandboxError::BwrapMissing {
+                path: PathBuf::from("bwrap"),
+                source: std::io::Error::new(std::io::ErrorKind::NotFound, "not in PATH"),
+            },
+            "sandbox test",
+        );
+    };
+    let dir = tempfile::tempdir()?;
+    // bubblewrap may run as an unprivileged host user: it must reach both.
+    std::fs::set_permissions(
+        dir.path(),
+        std::os::unix::fs::PermissionsExt::from_mode(0o777),
+    )?;
+    let starts = dir.path().join("starts");
+    std::fs::write(&starts, "")?;
+    std::fs::set_permissions(&starts, std::os::unix::fs::PermissionsExt::from_mode(0o666))?;
+    let wrapper = dir.path().join("bwrap");
+    std::fs::write(
+        &wrapper,
+        format!(
+            "#!/bin/sh\necho \"$1\" >> '{}'\nexec '{}' \"$@\"\n",
+            starts.display(),
+            real.display()
+        ),
+    )?;
+    std::fs::set_permissions(
+        &wrapper,
+        std::os::unix::fs::PermissionsExt::from_mode(0o755),
+    )?;
+    let config = SandboxConfig {
+        bwrap_path: wrapper,
+        ..SandboxConfig::default()
+    };
+    let mut creating = tokio::task::JoinSet::new();
+    for _ in 0..8 {
+        creating.spawn(Sandbox::new(config.clone()));
+    }
+    let mut sandboxes = Vec::new();
+    while let Some(result) = creating.join_next().await {
+        match result? {
+            Ok(sandbox) => sandboxes.push(sandbox),
+            Err(error) => return crate::skip_without_bwrap(error, "sandbox test"),
+        }
+    }
+    // `--version`, then one trivial sandbox (its first option is the gate's).
+    let started = std::fs::read_to_string(&starts)?;
+    assert_eq!(
+        started.lines().collect::<Vec<_>>(),
+        ["--version", "--info-fd"]
+    );
+    // Each sandbox still works, without proving anything again.
+    let outcome = sandboxes[7].exec("echo ok", None).await?;
+    assert_eq!(outcome.stdout, "ok\n", "{outcome:?}");
+    assert_eq!(std::fs::read_to_string(&starts)?.lines().count(), 3);
+    Ok(())
+}
+
+/// The first executable `name` in `PATH`.
+fn which(name: &str) -> Result<PathBuf> {
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    std::env::split_paths(&path)
+        .map(|dir| dir.join(name))
+        .find(|candidate| candidate.is_file())
+        .context("not found in PATH")
+}
