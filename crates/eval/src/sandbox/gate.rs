@@ -143,7 +143,7 @@ impl Opening {
     /// user), then lets the sandbox start its command. A process that is
     /// already gone (bubblewrap failed in its setup) is no error: nothing
     /// will run.
-    pub(crate) fn open(
+    pub(crate) async fn open(
         mut self,
         pid: u32,
         limits: &Limits,
@@ -153,7 +153,7 @@ impl Opening {
             .ok()
             .and_then(Pid::from_raw)
             .ok_or_else(|| std::io::Error::new(ErrorKind::InvalidData, format!("pid {pid}")))?;
-        match set_rlimits(ids, target, limits.rlimits()) {
+        match set_rlimits(ids, target, limits.rlimits()).await {
             // Gone: bubblewrap failed in its setup, nothing will run.
             Err(e) if e.raw_os_error() == Some(rustix::io::Errno::SRCH.raw_os_error()) => {}
             // Dropped unopened, the opening kills the process.
@@ -196,7 +196,7 @@ mod tests {
     /// Starts a shell that, like bubblewrap, waits for the block pipe and
     /// then runs its command: writing `marker`. Returns the child and its
     /// opening.
-    fn held_shell(marker: &Path) -> std::io::Result<(tokio::process::Child, Opening)> {
+    async fn held_shell(marker: &Path) -> std::io::Result<(tokio::process::Child, Opening)> {
         let gate = Gate::new()?;
         let [_, _, _, block_fd] = gate.bwrap_args();
         let mut command = tokio::process::Command::new("sh");
@@ -216,6 +216,7 @@ mod tests {
             let opening = gate.spawned(child.id().unwrap_or_default())?;
             Ok((child, opening))
         })
+        .await
     }
 
     /// An opening whose info pipe holds `report`, its write end kept open.
@@ -258,7 +259,7 @@ mod tests {
     async fn the_command_runs_only_once_opened_and_under_the_limits() -> std::io::Result<()> {
         let dir = tempfile::tempdir()?;
         let marker = dir.path().join("ran");
-        let (child, opening) = held_shell(&marker)?;
+        let (child, opening) = held_shell(&marker).await?;
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
         assert!(!marker.exists(), "the command ran before the gate opened");
         let limits = Limits {
@@ -266,7 +267,7 @@ mod tests {
             ..Limits::default()
         };
         let pid = child.id().unwrap_or_default();
-        opening.open(pid, &limits, HostIdentity::current())?;
+        opening.open(pid, &limits, HostIdentity::current()).await?;
         let output = child.wait_with_output().await?;
         assert!(output.status.success(), "{output:?}");
         let processes: Vec<String> = std::fs::read_to_string(&marker)?
@@ -283,7 +284,7 @@ mod tests {
     async fn an_opening_dropped_unopened_kills_the_held_process() -> std::io::Result<()> {
         let dir = tempfile::tempdir()?;
         let marker = dir.path().join("ran");
-        let (mut child, opening) = held_shell(&marker)?;
+        let (mut child, opening) = held_shell(&marker).await?;
         drop(opening);
         let status = child.wait().await?;
         assert_eq!(

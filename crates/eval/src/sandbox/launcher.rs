@@ -20,11 +20,12 @@
 
 use std::collections::HashMap;
 use std::io;
-use std::sync::mpsc::{channel, sync_channel, Sender};
+use std::sync::mpsc::{channel, Sender};
 use std::sync::{Mutex, OnceLock, PoisonError};
 
 use rustix::process::{prlimit, Gid, Pid, Rlimit as Value, Uid};
 use rustix::thread::{set_thread_groups, set_thread_res_gid, set_thread_res_uid};
+use tokio::sync::oneshot;
 
 use super::host_identity::HostIdentity;
 use super::limits::Rlimit;
@@ -40,12 +41,12 @@ type Job = Box<dyn FnOnce(&io::Result<()>) + Send>;
 static LAUNCHERS: OnceLock<Mutex<HashMap<Option<u32>, Sender<Job>>>> = OnceLock::new();
 
 /// Runs `job` on the launcher thread of `ids`' host user and returns its
-/// result, blocking until it has run (a spawn or a few system calls).
-pub(crate) fn run_as<T: Send + 'static>(
+/// result (the caller's thread is free meanwhile).
+pub(crate) async fn run_as<T: Send + 'static>(
     ids: HostIdentity,
     job: impl FnOnce() -> io::Result<T> + Send + 'static,
 ) -> io::Result<T> {
-    let (answer, answered) = sync_channel(1);
+    let (answer, answered) = oneshot::channel();
     let job: Job = Box::new(move |became| {
         let result = match became {
             Ok(()) => job(),
@@ -56,16 +57,16 @@ pub(crate) fn run_as<T: Send + 'static>(
     launcher(ids.dropped_to())?
         .send(job)
         .map_err(|_| stopped())?;
-    answered.recv().map_err(|_| stopped())?
+    answered.await.map_err(|_| stopped())?
 }
 
 /// Sets `rlimits` on process `pid`, which runs as `ids`' host user. A
 /// process that is gone is `ESRCH`.
-pub(crate) fn set_rlimits(ids: HostIdentity, pid: Pid, rlimits: Rlimits) -> io::Result<()> {
+pub(crate) async fn set_rlimits(ids: HostIdentity, pid: Pid, rlimits: Rlimits) -> io::Result<()> {
     match ids.dropped_to() {
         // Any thread has this process's ids.
         None => apply(pid, &rlimits),
-        Some(_) => run_as(ids, move || apply(pid, &rlimits)),
+        Some(_) => run_as(ids, move || apply(pid, &rlimits)).await,
     }
 }
 
@@ -129,22 +130,22 @@ fn apply(pid: Pid, rlimits: &Rlimits) -> io::Result<()> {
 mod tests {
     use super::*;
 
-    #[test]
-    fn jobs_run_on_one_named_thread_with_this_process_ids() -> io::Result<()> {
+    #[tokio::test]
+    async fn jobs_run_on_one_named_thread_with_this_process_ids() -> io::Result<()> {
         let ids = HostIdentity::current();
-        let first = run_as(ids, || Ok(std::thread::current().id()))?;
-        let second = run_as(ids, || Ok(std::thread::current().id()))?;
+        let first = run_as(ids, || Ok(std::thread::current().id())).await?;
+        let second = run_as(ids, || Ok(std::thread::current().id())).await?;
         assert_eq!(first, second);
         assert_ne!(first, std::thread::current().id());
-        let name = run_as(ids, || Ok(std::thread::current().name().map(str::to_owned)))?;
+        let name = run_as(ids, || Ok(std::thread::current().name().map(str::to_owned))).await?;
         assert_eq!(name.as_deref(), Some("sandbox-launcher"));
-        let uid = run_as(ids, || Ok(rustix::process::getuid()))?;
+        let uid = run_as(ids, || Ok(rustix::process::getuid())).await?;
         assert_eq!(uid, rustix::process::getuid());
         Ok(())
     }
 
-    #[test]
-    fn as_root_processes_start_as_the_host_user_alone() -> io::Result<()> {
+    #[tokio::test]
+    async fn as_root_processes_start_as_the_host_user_alone() -> io::Result<()> {
         let ids = HostIdentity::detect(65534);
         if ids.dropped_to().is_none() {
             eprintln!("skipped: only root drops to a host user");
@@ -154,7 +155,8 @@ mod tests {
             std::process::Command::new("sh")
                 .args(["-c", "id -u; id -g; id -G"])
                 .output()
-        })?;
+        })
+        .await?;
         assert_eq!(
             String::from_utf8_lossy(&output.stdout),
             "65534\n65534\n65534\n"
@@ -164,10 +166,10 @@ mod tests {
         Ok(())
     }
 
-    #[test]
-    fn a_job_error_reaches_the_caller() {
+    #[tokio::test]
+    async fn a_job_error_reaches_the_caller() {
         let result: io::Result<()> =
-            run_as(HostIdentity::current(), || Err(io::Error::other("no luck")));
+            run_as(HostIdentity::current(), || Err(io::Error::other("no luck"))).await;
         assert_eq!(result.map_err(|e| e.to_string()), Err("no luck".to_owned()));
     }
 }

@@ -97,7 +97,7 @@ impl<'a> Running<'a> {
         limits: &Limits,
         deadline: Instant,
     ) -> Result<Self, SandboxError> {
-        let (mut child, opening) = spawn(launch, stdin.is_some())?;
+        let (mut child, opening) = spawn(launch, stdin.is_some()).await?;
         let pgid = child.id();
         let stdin_task = match (stdin, child.stdin.take()) {
             (Some(bytes), Some(mut pipe)) => {
@@ -240,6 +240,7 @@ async fn admit(
     let namespace = NamespaceInit::of(pid);
     opening
         .open(pid, limits, ids)
+        .await
         .map_err(|source| SandboxError::Rlimits { source })?;
     Ok(namespace)
 }
@@ -247,7 +248,7 @@ async fn admit(
 /// Spawns the host process in its own process group, killed if dropped.
 /// bubblewrap is started by the [launcher](super::launcher) thread of its
 /// host user, with the pipes of a [`Gate`], and comes with its opening.
-fn spawn(
+async fn spawn(
     launch: &Launch,
     with_stdin: bool,
 ) -> Result<(tokio::process::Child, Option<Opening>), SandboxError> {
@@ -294,6 +295,7 @@ fn spawn(
             (child, opening)
         }))
     })
+    .await
     .map_err(|source| SandboxError::Rlimits { source })?;
     let (child, opening) = launched.map_err(start_error)?;
     let opening = opening.map_err(|source| SandboxError::Rlimits { source })?;
